@@ -1,0 +1,71 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { inPoolWorker } from "./executor/pool-worker-context.js";
+import { createLogger } from "./logger.js";
+import { accessLog } from "./middleware/access-log.js";
+import { errorHandler, notFoundHandler } from "./middleware/error-handler.js";
+import { requestIdMiddleware } from "./middleware/request-id.js";
+import { resolveServeOptions, type ServeOptions } from "./options.js";
+import { type Health, PredictionService } from "./prediction-service.js";
+import type { AnyPredictor } from "./predictor.js";
+import { registerDocsRoutes } from "./routes/docs.js";
+import { registerHealthRoutes } from "./routes/health.js";
+import { registerOpenApiRoute } from "./routes/openapi.js";
+import { registerPredictRoute } from "./routes/predict.js";
+import { registerPredictionsRoute } from "./routes/predictions.js";
+import { registerRootRoute } from "./routes/root.js";
+import type { RouteDeps } from "./routes/route-deps.js";
+
+/** Start-up and shutdown of an app made by {@link createApp}. */
+export interface AppLifecycle {
+  /** Resolves when setup has finished (check `health().status` for the result). */
+  ready: Promise<void>;
+  health(): Health;
+  /** Stops accepting predictions; resolves true once running and queued ones finished, false after `graceMs`. */
+  drain(graceMs: number): Promise<boolean>;
+  /** Stops the workers. */
+  close(): Promise<void>;
+}
+
+/** A Hono app serving one predictor, plus its lifecycle. */
+export type ServekitApp = OpenAPIHono & { lifecycle: AppLifecycle };
+
+/**
+ * Builds the HTTP app for a predictor and starts its setup. The result is a
+ * plain Hono app: serve it yourself or mount it in another one.
+ *
+ * @example
+ * const app = createApp(predictor, { workers: 2 });
+ * parent.route("/models/echo", app);
+ */
+export function createApp(predictor: AnyPredictor, options: ServeOptions = {}): ServekitApp {
+  const resolved = resolveServeOptions(options);
+  if (inPoolWorker() && resolved.workers > 0) {
+    throw new Error(
+      `createApp(${predictor.name}) ran inside one of its own worker threads (the module that defines the predictor creates the app at import time); create the app in a separate entry module`,
+    );
+  }
+  const log = resolved.logger ?? createLogger({ level: resolved.logLevel, name: predictor.name });
+  const service = new PredictionService(predictor, resolved, log);
+  const app = new OpenAPIHono();
+  const deps: RouteDeps = { app, predictor, service, options: resolved, log };
+
+  app.use(requestIdMiddleware());
+  app.use(accessLog(log));
+  app.onError(errorHandler(log));
+  app.notFound(notFoundHandler());
+
+  registerRootRoute(deps);
+  registerHealthRoutes(deps);
+  registerPredictRoute(deps);
+  registerPredictionsRoute(deps);
+  registerOpenApiRoute(deps);
+  if (resolved.docs) registerDocsRoutes(deps);
+
+  const lifecycle: AppLifecycle = {
+    ready: service.start(),
+    health: () => service.health(),
+    drain: (graceMs) => service.drain(graceMs),
+    close: () => service.close(),
+  };
+  return Object.assign(app, { lifecycle });
+}

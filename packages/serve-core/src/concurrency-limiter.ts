@@ -1,0 +1,90 @@
+import { ServeError } from "./errors.js";
+
+interface Waiter {
+  grant: () => void;
+  fail: (error: unknown) => void;
+}
+
+/**
+ * Lets at most `maxConcurrency` predictions run at once; the rest wait in a
+ * FIFO queue of at most `maxQueue`. A full queue is refused with 503.
+ */
+export class ConcurrencyLimiter {
+  private running = 0;
+  private readonly waiting: Waiter[] = [];
+
+  constructor(
+    readonly maxConcurrency: number,
+    readonly maxQueue: number,
+  ) {}
+
+  /** Predictions running now. */
+  get active(): number {
+    return this.running;
+  }
+
+  /** Predictions waiting for a free slot. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /** Whether every slot is taken. */
+  get saturated(): boolean {
+    return this.running >= this.maxConcurrency;
+  }
+
+  /**
+   * Waits for a free slot; returns the function that frees it. Rejects with
+   * 503 when the queue is full, or with the signal's reason if it aborts first.
+   */
+  acquire(signal: AbortSignal): Promise<() => void> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    if (this.running < this.maxConcurrency && this.waiting.length === 0) {
+      this.running++;
+      return Promise.resolve(this.releaser());
+    }
+    if (this.waiting.length >= this.maxQueue) {
+      return Promise.reject(
+        new ServeError(
+          "OVERLOADED",
+          `server is at capacity (${this.running} running, ${this.waiting.length} queued); retry shortly`,
+          { retryAfterSeconds: 1 },
+        ),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        grant: () => {
+          signal.removeEventListener("abort", onAbort);
+          this.running++;
+          resolve(this.releaser());
+        },
+        fail: reject,
+      };
+      const onAbort = () => {
+        const at = this.waiting.indexOf(waiter);
+        if (at >= 0) this.waiting.splice(at, 1);
+        reject(signal.reason);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.waiting.push(waiter);
+    });
+  }
+
+  /** Resolves once nothing runs and nothing waits. */
+  async idle(pollMs = 20): Promise<void> {
+    while (this.running > 0 || this.waiting.length > 0) {
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.running--;
+      this.waiting.shift()?.grant();
+    };
+  }
+}

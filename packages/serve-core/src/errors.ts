@@ -1,0 +1,127 @@
+/**
+ * Every error a client can see. One code, one HTTP status (see {@link statusForCode}).
+ */
+export type ErrorCode =
+  | "MALFORMED_REQUEST"
+  | "NOT_FOUND"
+  | "METHOD_NOT_ALLOWED"
+  | "PAYLOAD_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "INVALID_INPUT"
+  | "OVERLOADED"
+  | "NOT_READY"
+  | "TIMEOUT"
+  | "PREDICTION_FAILED"
+  | "WORKER_CRASHED"
+  | "INTERNAL";
+
+const STATUS_BY_CODE: Record<ErrorCode, 400 | 404 | 405 | 413 | 415 | 422 | 429 | 500 | 503 | 504> =
+  {
+    MALFORMED_REQUEST: 400,
+    NOT_FOUND: 404,
+    METHOD_NOT_ALLOWED: 405,
+    PAYLOAD_TOO_LARGE: 413,
+    UNSUPPORTED_MEDIA_TYPE: 415,
+    INVALID_INPUT: 422,
+    OVERLOADED: 503,
+    NOT_READY: 503,
+    TIMEOUT: 504,
+    PREDICTION_FAILED: 500,
+    WORKER_CRASHED: 500,
+    INTERNAL: 500,
+  };
+
+/** The HTTP status a client gets for an {@link ErrorCode}. */
+export function statusForCode(code: ErrorCode): (typeof STATUS_BY_CODE)[ErrorCode] {
+  return STATUS_BY_CODE[code];
+}
+
+/** One wrong field of a request: where it is and what was wrong. */
+export interface FieldIssue {
+  /** Path into the input, e.g. `["confidence"]` or `["boxes", 2, "x"]`. */
+  path: (string | number)[];
+  message: string;
+}
+
+/** JSON body of every error response. */
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    details?: unknown;
+    request_id?: string;
+  };
+}
+
+export interface ServeErrorOptions {
+  /** Extra data shown to the client (e.g. a list of {@link FieldIssue}). */
+  details?: unknown;
+  /** The underlying error; logged, never sent to clients. */
+  cause?: unknown;
+  /** Seconds a client should wait before retrying (sent as `Retry-After`). */
+  retryAfterSeconds?: number;
+}
+
+/**
+ * The one error type of servekit. Throw it from `predict` for your own 4xx:
+ *
+ * @example
+ * throw new ServeError("INVALID_INPUT", "`image` must be at least 32×32 pixels", {
+ *   details: [{ path: ["image"], message: "got 8×8" }],
+ * });
+ */
+export class ServeError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(code: ErrorCode, message: string, options: ServeErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "ServeError";
+    this.code = code;
+    this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  get status(): number {
+    return statusForCode(this.code);
+  }
+
+  /** The response body for this error (no stack, no cause). */
+  toBody(requestId?: string): ErrorBody {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+        ...(requestId === undefined ? {} : { request_id: requestId }),
+      },
+    };
+  }
+}
+
+/** Whether `value` is a {@link ServeError}, also one re-created after crossing a worker boundary. */
+export function isServeError(value: unknown): value is ServeError {
+  return value instanceof ServeError;
+}
+
+/**
+ * Turns anything thrown into a {@link ServeError}: ServeErrors pass through,
+ * anything else becomes `fallback` (default INTERNAL) with the original as `cause`.
+ */
+export function toServeError(
+  error: unknown,
+  fallback: ErrorCode = "INTERNAL",
+  message = "internal error",
+): ServeError {
+  if (error instanceof ServeError) return error;
+  return new ServeError(fallback, message, { cause: error });
+}
+
+/** A 422 for one field, the most common error a predictor throws. */
+export function invalidField(path: (string | number)[], message: string): ServeError {
+  const where = path.length > 0 ? `\`${path.join(".")}\`: ` : "";
+  return new ServeError("INVALID_INPUT", `${where}${message}`, {
+    details: [{ path, message } satisfies FieldIssue],
+  });
+}

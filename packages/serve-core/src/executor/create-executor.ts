@@ -1,0 +1,31 @@
+import { ServeError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import type { ResolvedServeOptions } from "../options.js";
+import type { AnyPredictor } from "../predictor.js";
+import type { Executor } from "./executor.js";
+import { InlineExecutor } from "./inline-executor.js";
+import { WorkerPool } from "./worker-pool.js";
+
+/** The executor the options ask for: inline when `workers` is 0, else a worker pool. */
+export function createExecutor(
+  predictor: AnyPredictor,
+  options: ResolvedServeOptions,
+  log: Logger,
+): Executor {
+  if (options.workers === 0) return new InlineExecutor(predictor, log, options.maxConcurrency);
+  const moduleUrl = options.predictorModule ?? predictor.moduleUrl;
+  if (!moduleUrl) {
+    throw new ServeError(
+      "INTERNAL",
+      `workers: ${options.workers} needs the module that exports predictor "${predictor.name}"; pass predictorModule: import.meta.url`,
+    );
+  }
+  return new WorkerPool({
+    moduleUrl,
+    predictorName: predictor.name,
+    size: options.workers,
+    log,
+    logLevel: options.logLevel,
+    abortGraceMs: options.abortGraceMs,
+  });
+}

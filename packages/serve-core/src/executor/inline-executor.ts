@@ -1,0 +1,42 @@
+import type { Logger } from "../logger.js";
+import type { AnyPredictor } from "../predictor.js";
+import type { Executor, ExecutorState, JobResult, PredictionJob } from "./executor.js";
+import { PredictorHost } from "./predictor-host.js";
+import { pendingSetupReport, type SetupReport } from "./setup-report.js";
+
+/**
+ * Runs predictions on the HTTP thread. Right for light or I/O-bound
+ * predictors; a CPU-bound one would stall every other request.
+ */
+export class InlineExecutor implements Executor {
+  state: ExecutorState = "STARTING";
+  setup: SetupReport = pendingSetupReport();
+  private readonly host: PredictorHost;
+  private readonly shutdown = new AbortController();
+
+  constructor(
+    predictor: AnyPredictor,
+    log: Logger,
+    readonly capacity: number,
+  ) {
+    this.host = new PredictorHost(predictor, log, 0);
+  }
+
+  get accepting(): boolean {
+    return this.state === "READY";
+  }
+
+  async start(): Promise<void> {
+    this.setup = { ...pendingSetupReport(), started_at: new Date().toISOString() };
+    this.setup = await this.host.setup(this.shutdown.signal);
+    this.state = this.setup.status === "succeeded" ? "READY" : "SETUP_FAILED";
+  }
+
+  run(job: PredictionJob): Promise<JobResult> {
+    return this.host.predict(job);
+  }
+
+  async close(): Promise<void> {
+    this.shutdown.abort();
+  }
+}

@@ -1,0 +1,36 @@
+export { z } from "@hono/zod-openapi";
+export { type AppLifecycle, createApp, type ServekitApp } from "./app.js";
+export { coerceTextValue } from "./coerce-text-value.js";
+export {
+  type ErrorBody,
+  type ErrorCode,
+  type FieldIssue,
+  invalidField,
+  ServeError,
+  type ServeErrorOptions,
+  statusForCode,
+} from "./errors.js";
+export type { SetupReport } from "./executor/setup-report.js";
+export {
+  type FileInput,
+  type FileOptions,
+  file,
+  type ImageInput,
+  type ImageOptions,
+  image,
+} from "./file-input.js";
+export { findFileFields } from "./find-file-fields.js";
+export { createLogger, type Logger, type LogLevel, type PredictorLogger } from "./logger.js";
+export { type ResolvedServeOptions, resolveServeOptions, type ServeOptions } from "./options.js";
+export type { Health, HealthStatus } from "./prediction-service.js";
+export {
+  type AnyPredictor,
+  definePredictor,
+  isPredictor,
+  type PredictContext,
+  type Predictor,
+  type PredictorDefinition,
+  type SetupContext,
+} from "./predictor.js";
+export { type OpenApiDocument, openApiDocument } from "./routes/openapi.js";
+export { type RunningServer, serve } from "./serve.js";

@@ -1,0 +1,75 @@
+import { type Logger, pino } from "pino";
+
+export type { Logger } from "pino";
+
+/** Log levels, lowest to highest. */
+export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
+
+/**
+ * The logger a predictor sees as `ctx.log`: pino's call shape
+ * (`log.info("msg")` or `log.info({ key }, "msg")`).
+ */
+export interface PredictorLogger {
+  debug(msgOrObj: string | object, msg?: string): void;
+  info(msgOrObj: string | object, msg?: string): void;
+  warn(msgOrObj: string | object, msg?: string): void;
+  error(msgOrObj: string | object, msg?: string): void;
+}
+
+/**
+ * Creates the server's JSON logger (pino, one object per line on stdout).
+ *
+ * @example
+ * const log = createLogger({ level: "debug" });
+ */
+export function createLogger(options: { level?: LogLevel; name?: string } = {}): Logger {
+  return pino({
+    level: options.level ?? "info",
+    ...(options.name === undefined ? {} : { name: options.name }),
+    base: { pid: process.pid },
+  });
+}
+
+/**
+ * A {@link PredictorLogger} that forwards to `log` and keeps the lines it wrote,
+ * so they can be returned to the client (`logs` of a prediction, `setup.logs`).
+ */
+export class CapturingLogger implements PredictorLogger {
+  private readonly lines: string[] = [];
+
+  constructor(private readonly log: Logger) {}
+
+  debug(msgOrObj: string | object, msg?: string): void {
+    this.write("debug", msgOrObj, msg);
+  }
+  info(msgOrObj: string | object, msg?: string): void {
+    this.write("info", msgOrObj, msg);
+  }
+  warn(msgOrObj: string | object, msg?: string): void {
+    this.write("warn", msgOrObj, msg);
+  }
+  error(msgOrObj: string | object, msg?: string): void {
+    this.write("error", msgOrObj, msg);
+  }
+
+  /** Everything logged so far, one line per call. */
+  text(): string {
+    return this.lines.join("\n");
+  }
+
+  private write(
+    level: "debug" | "info" | "warn" | "error",
+    msgOrObj: string | object,
+    msg?: string,
+  ) {
+    if (typeof msgOrObj === "string") {
+      this.log[level](msgOrObj);
+      this.lines.push(msgOrObj);
+    } else {
+      this.log[level](msgOrObj, msg);
+      this.lines.push(
+        msg === undefined ? JSON.stringify(msgOrObj) : `${msg} ${JSON.stringify(msgOrObj)}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import { availableParallelism } from "node:os";
+import type { Logger, LogLevel } from "./logger.js";
+
+/** How a predictor is served. Every field is optional. */
+export interface ServeOptions {
+  /** Port to listen on (only for `serve`). @default Number(process.env.PORT) || 8000 */
+  port?: number;
+  /** Interface to bind (only for `serve`). @default "0.0.0.0" */
+  host?: string;
+  /**
+   * Worker threads that run predictions: `0` runs them on the HTTP thread
+   * (fine for light or I/O-bound predictors), `"auto"` one per CPU core.
+   * @default 0
+   */
+  workers?: number | "auto";
+  /**
+   * Module that exports the predictor, for workers to import. Found
+   * automatically from where `definePredictor` was called; set it when that fails.
+   * @default predictor.moduleUrl
+   */
+  predictorModule?: string | URL;
+  /** Predictions running at once. @default workers, or 1 inline */
+  maxConcurrency?: number;
+  /** Predictions waiting for a slot before new ones get 503. @default 64 */
+  maxQueue?: number;
+  /** Time one prediction may run before it gets 504 and its signal aborts. @default 60_000 */
+  predictTimeoutMs?: number;
+  /** How long a pool worker may ignore an abort before it is replaced. @default 5_000 */
+  abortGraceMs?: number;
+  /** Largest request body in bytes; larger gets 413. @default 20 * 1024 * 1024 */
+  maxBodyBytes?: number;
+  /** On shutdown, how long to wait for running predictions. @default 30_000 */
+  shutdownGraceMs?: number;
+  /** Log level of the JSON logs. @default process.env.LOG_LEVEL or "info" */
+  logLevel?: LogLevel;
+  /** A pino logger to use instead of the default one. */
+  logger?: Logger;
+  /** Serve `/docs` (interactive API docs). @default true */
+  docs?: boolean;
+  /** On SIGTERM/SIGINT, drain and exit 0 (only for `serve`). @default true */
+  handleSignals?: boolean;
+}
+
+/** {@link ServeOptions} with every default applied. */
+export interface ResolvedServeOptions
+  extends Required<Omit<ServeOptions, "logger" | "predictorModule" | "workers">> {
+  workers: number;
+  predictorModule: string | undefined;
+  logger: Logger | undefined;
+}
+
+/** Applies defaults and checks every option, reporting all problems at once. */
+export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOptions {
+  const workers = options.workers === "auto" ? availableParallelism() : (options.workers ?? 0);
+  const resolved: ResolvedServeOptions = {
+    port: options.port ?? (Number(process.env.PORT) || 8000),
+    host: options.host ?? "0.0.0.0",
+    workers,
+    predictorModule: options.predictorModule?.toString(),
+    maxConcurrency: options.maxConcurrency ?? Math.max(workers, 1),
+    maxQueue: options.maxQueue ?? 64,
+    predictTimeoutMs: options.predictTimeoutMs ?? 60_000,
+    abortGraceMs: options.abortGraceMs ?? 5_000,
+    maxBodyBytes: options.maxBodyBytes ?? 20 * 1024 * 1024,
+    shutdownGraceMs: options.shutdownGraceMs ?? 30_000,
+    logLevel: options.logLevel ?? (process.env.LOG_LEVEL as LogLevel | undefined) ?? "info",
+    logger: options.logger,
+    docs: options.docs ?? true,
+    handleSignals: options.handleSignals ?? true,
+  };
+  const problems = [
+    check(
+      Number.isInteger(resolved.port) && resolved.port >= 0 && resolved.port <= 65535,
+      `\`port\` must be 0–65535, got ${resolved.port}`,
+    ),
+    check(
+      Number.isInteger(workers) && workers >= 0,
+      `\`workers\` must be 0 (inline), a whole number or "auto", got ${options.workers}`,
+    ),
+    check(
+      isPositiveInt(resolved.maxConcurrency),
+      `\`maxConcurrency\` must be a whole number ≥ 1, got ${resolved.maxConcurrency}`,
+    ),
+    check(
+      Number.isInteger(resolved.maxQueue) && resolved.maxQueue >= 0,
+      `\`maxQueue\` must be a whole number ≥ 0, got ${resolved.maxQueue}`,
+    ),
+    check(
+      resolved.predictTimeoutMs > 0,
+      `\`predictTimeoutMs\` must be > 0, got ${resolved.predictTimeoutMs}`,
+    ),
+    check(resolved.abortGraceMs >= 0, `\`abortGraceMs\` must be ≥ 0, got ${resolved.abortGraceMs}`),
+    check(
+      isPositiveInt(resolved.maxBodyBytes),
+      `\`maxBodyBytes\` must be a whole number of bytes ≥ 1, got ${resolved.maxBodyBytes}`,
+    ),
+    check(
+      resolved.shutdownGraceMs >= 0,
+      `\`shutdownGraceMs\` must be ≥ 0, got ${resolved.shutdownGraceMs}`,
+    ),
+  ].filter((p): p is string => p !== undefined);
+  if (problems.length > 0)
+    throw new TypeError(`invalid serve options:\n- ${problems.join("\n- ")}`);
+  return resolved;
+}
+
+function check(ok: boolean, problem: string): string | undefined {
+  return ok ? undefined : problem;
+}
+
+function isPositiveInt(value: number): boolean {
+  return Number.isInteger(value) && value >= 1;
+}

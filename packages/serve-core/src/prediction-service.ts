@@ -1,0 +1,199 @@
+import { ConcurrencyLimiter } from "./concurrency-limiter.js";
+import { ServeError, toServeError } from "./errors.js";
+import { createExecutor } from "./executor/create-executor.js";
+import type { Executor } from "./executor/executor.js";
+import type { SetupReport } from "./executor/setup-report.js";
+import type { Logger } from "./logger.js";
+import type { ResolvedServeOptions } from "./options.js";
+import type { AnyPredictor } from "./predictor.js";
+import { invalidInputError } from "./validation-issues.js";
+
+/** Status values of `/health`, as Cog names them. */
+export type HealthStatus = "STARTING" | "READY" | "BUSY" | "SETUP_FAILED";
+
+export interface Health {
+  status: HealthStatus;
+  setup: SetupReport;
+  /** True once shutdown has begun: no new predictions are accepted. */
+  draining: boolean;
+}
+
+/** One finished prediction. */
+export interface PredictionOutcome {
+  output: unknown;
+  logs: string;
+  startedAt: Date;
+  completedAt: Date;
+}
+
+/**
+ * Runs validated inputs through the predictor: admission (readiness,
+ * concurrency, queue), timeout, the executor, and the output check.
+ * Routes call it; it knows nothing of HTTP.
+ */
+export class PredictionService {
+  private readonly executor: Executor;
+  private readonly limiter: ConcurrencyLimiter;
+  private draining = false;
+  private started: Promise<void> | undefined;
+
+  constructor(
+    private readonly predictor: AnyPredictor,
+    private readonly options: ResolvedServeOptions,
+    private readonly log: Logger,
+  ) {
+    this.executor = createExecutor(predictor, options, log);
+    this.limiter = new ConcurrencyLimiter(
+      Math.min(options.maxConcurrency, this.executor.capacity),
+      options.maxQueue,
+    );
+  }
+
+  /** Runs setup (once); resolves when done, whether it succeeded or not. */
+  start(): Promise<void> {
+    this.started ??= (async () => {
+      const begin = performance.now();
+      await this.executor.start();
+      const ms = Math.round(performance.now() - begin);
+      if (this.executor.state === "READY") this.log.info({ ms }, "predictor ready");
+      else this.log.error({ ms, error: this.executor.setup.error }, "predictor setup failed");
+    })();
+    return this.started;
+  }
+
+  health(): Health {
+    const state = this.executor.state;
+    return {
+      status: state === "READY" && this.limiter.saturated ? "BUSY" : state,
+      setup: this.executor.setup,
+      draining: this.draining,
+    };
+  }
+
+  /** Readiness: every worker is up (READY or BUSY) and the server is not shutting down. */
+  get ready(): boolean {
+    return this.executor.state === "READY" && !this.draining;
+  }
+
+  /**
+   * Runs one validated input. `signal` is the client's: aborting it (e.g. the
+   * connection closed) drops a queued prediction and aborts a running one.
+   */
+  async predict(
+    input: unknown,
+    requestId: string,
+    signal: AbortSignal,
+  ): Promise<PredictionOutcome> {
+    this.assertAccepting();
+    const release = await this.limiter.acquire(signal);
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () =>
+        timeout.abort(
+          new ServeError(
+            "TIMEOUT",
+            `prediction took longer than ${this.options.predictTimeoutMs} ms`,
+          ),
+        ),
+      this.options.predictTimeoutMs,
+    );
+    const jobSignal = AbortSignal.any([signal, timeout.signal]);
+    const startedAt = new Date();
+    const work = this.executor.run({ input, requestId, signal: jobSignal });
+    // The slot is freed when the work really stops, even if we answer earlier.
+    void work
+      .finally(() => {
+        clearTimeout(timer);
+        release();
+      })
+      .catch(() => {});
+    try {
+      const { output, logs } = await raceAbort(work, jobSignal);
+      return { output: await this.checkOutput(output), logs, startedAt, completedAt: new Date() };
+    } catch (error) {
+      throw this.classify(error, requestId);
+    }
+  }
+
+  /** Stops accepting; resolves when running and queued predictions have finished or `graceMs` passed. */
+  async drain(graceMs: number): Promise<boolean> {
+    this.draining = true;
+    const idle = this.limiter.idle().then(() => true);
+    const timedOut = new Promise<boolean>((r) => setTimeout(() => r(false), graceMs).unref());
+    return Promise.race([idle, timedOut]);
+  }
+
+  async close(): Promise<void> {
+    this.draining = true;
+    await this.executor.close();
+  }
+
+  private assertAccepting(): void {
+    if (this.draining) {
+      throw new ServeError("NOT_READY", "server is shutting down", { retryAfterSeconds: 1 });
+    }
+    if (this.executor.accepting) return;
+    const state = this.executor.state;
+    if (state === "SETUP_FAILED") {
+      throw new ServeError(
+        "NOT_READY",
+        `predictor setup failed: ${this.executor.setup.error ?? "see /health"}`,
+      );
+    }
+    if (state === "STARTING") {
+      throw new ServeError(
+        "NOT_READY",
+        "predictor is still starting (setup running); retry shortly",
+        {
+          retryAfterSeconds: 1,
+        },
+      );
+    }
+  }
+
+  private async checkOutput(output: unknown): Promise<unknown> {
+    const result = await this.predictor.output.safeParseAsync(output);
+    if (result.success) return result.data;
+    throw new ServeError(
+      "PREDICTION_FAILED",
+      "predictor returned an output that does not match its schema",
+      {
+        cause: invalidInputError(result.error, ["output"]),
+      },
+    );
+  }
+
+  private classify(error: unknown, requestId: string): ServeError {
+    if (error instanceof ServeError && error.status < 500) return error;
+    const serveError =
+      error instanceof ServeError
+        ? error
+        : new ServeError(
+            "PREDICTION_FAILED",
+            `prediction failed; see the server log for request ${requestId}`,
+            {
+              cause: error,
+            },
+          );
+    this.log.error(
+      { request_id: requestId, code: serveError.code, err: serveError.cause ?? serveError },
+      serveError.message,
+    );
+    if (serveError.code === "PREDICTION_FAILED" && serveError.cause instanceof ServeError) {
+      // Keep the schema details in the log, not the response.
+      return new ServeError("PREDICTION_FAILED", serveError.message);
+    }
+    return serveError;
+  }
+}
+
+/** Settles with `work`, or rejects as soon as `signal` aborts. */
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted)
+    return Promise.reject(toServeError(signal.reason, "TIMEOUT", "prediction aborted"));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(toServeError(signal.reason, "TIMEOUT", "prediction aborted"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

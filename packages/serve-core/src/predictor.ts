@@ -1,0 +1,139 @@
+import type { z } from "zod";
+import type { PredictorLogger } from "./logger.js";
+
+/** What `setup` receives. */
+export interface SetupContext {
+  /** Structured logger; lines written during setup also appear in `/health` as `setup.logs`. */
+  log: PredictorLogger;
+  /** Aborted when the server shuts down while setup is still running. */
+  signal: AbortSignal;
+  /** 0-based index of the worker thread running this setup (0 when inline). */
+  workerIndex: number;
+}
+
+/** What `predict` receives besides its input. */
+export interface PredictContext<State> {
+  /** Whatever `setup` returned. */
+  state: State;
+  /** Structured logger; lines also appear in the `logs` of `/predictions` responses. */
+  log: PredictorLogger;
+  /** Aborted when the prediction times out, is cancelled, or its client goes away. */
+  signal: AbortSignal;
+  /** The request id (from `X-Request-Id` or generated). */
+  requestId: string;
+}
+
+/** The object a user passes to {@link definePredictor}. */
+export interface PredictorDefinition<
+  Input extends z.ZodType,
+  Output extends z.ZodType,
+  State = undefined,
+> {
+  /** Short machine name, e.g. `"yolov5"`: used in logs, the OpenAPI title and metrics. */
+  name: string;
+  /** Version shown in `GET /` and the OpenAPI document. @default "0.0.0" */
+  version?: string;
+  /** One paragraph shown in the docs. */
+  description?: string;
+  /** Zod schema of the input; the single source of truth for validation and docs. */
+  input: Input;
+  /** Zod schema of the output; outputs are checked against it. */
+  output: Output;
+  /** Example inputs, shown in the OpenAPI document. */
+  examples?: z.input<Input>[];
+  /** Runs once per worker before the server reports READY; returns the state `predict` gets. */
+  setup?: (ctx: SetupContext) => Promise<State> | State;
+  /** Turns one validated input into one output. */
+  predict: (
+    input: z.output<Input>,
+    ctx: PredictContext<State>,
+  ) => Promise<z.input<Output>> | z.input<Output>;
+}
+
+const PREDICTOR_BRAND = Symbol.for("servekit.predictor");
+
+/** A predictor ready to serve: the definition plus where it was defined. */
+export interface Predictor<
+  Input extends z.ZodType = z.ZodType,
+  Output extends z.ZodType = z.ZodType,
+  State = unknown,
+> extends PredictorDefinition<Input, Output, State> {
+  readonly version: string;
+  /**
+   * URL of the module that defined this predictor, found from the call stack
+   * of `definePredictor`; worker threads import it to get their own copy.
+   */
+  readonly moduleUrl: string | undefined;
+  readonly [PREDICTOR_BRAND]: true;
+}
+
+/** Any predictor, whatever its schemas and state. */
+// biome-ignore lint/suspicious/noExplicitAny: a predictor of any state must be assignable here.
+export type AnyPredictor = Predictor<z.ZodType, z.ZodType, any>;
+
+/**
+ * Declares a predictor: typed input and output schemas, a one-time `setup`
+ * and a `predict` function.
+ *
+ * @example
+ * export const predictor = definePredictor({
+ *   name: "echo",
+ *   input: z.object({ text: z.string() }),
+ *   output: z.object({ text: z.string() }),
+ *   predict: ({ text }) => ({ text }),
+ * });
+ */
+export function definePredictor<
+  Input extends z.ZodType,
+  Output extends z.ZodType,
+  State = undefined,
+>(definition: PredictorDefinition<Input, Output, State>): Predictor<Input, Output, State> {
+  validateDefinition(definition);
+  return {
+    ...definition,
+    version: definition.version ?? "0.0.0",
+    moduleUrl: callerModuleUrl(),
+    [PREDICTOR_BRAND]: true,
+  };
+}
+
+/** Whether `value` was made by {@link definePredictor}. */
+export function isPredictor(value: unknown): value is AnyPredictor {
+  return typeof value === "object" && value !== null && PREDICTOR_BRAND in value;
+}
+
+const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/i;
+
+function validateDefinition(definition: {
+  name: unknown;
+  predict: unknown;
+  input: unknown;
+  output: unknown;
+}): void {
+  if (typeof definition.name !== "string" || !NAME_PATTERN.test(definition.name)) {
+    throw new TypeError(
+      `predictor name must be letters, digits, '.', '_' or '-', e.g. "yolov5"; got ${JSON.stringify(definition.name)}`,
+    );
+  }
+  if (typeof definition.predict !== "function") {
+    throw new TypeError(`predictor "${definition.name}" needs a predict(input, ctx) function`);
+  }
+  for (const key of ["input", "output"] as const) {
+    const schema = definition[key] as { safeParseAsync?: unknown } | undefined;
+    if (typeof schema?.safeParseAsync !== "function") {
+      throw new TypeError(
+        `predictor "${definition.name}": \`${key}\` must be a zod schema, e.g. z.object({...})`,
+      );
+    }
+  }
+}
+
+/** The file URL of the module that called definePredictor, read from a stack trace. */
+function callerModuleUrl(): string | undefined {
+  const stack = new Error().stack?.split("\n") ?? [];
+  // [0] "Error", [1] callerModuleUrl, [2] definePredictor, [3] the user's module.
+  const frame = stack[3];
+  const match = frame?.match(/(file:\/\/[^\s)]+?|\/[^\s):]+?):\d+:\d+\)?\s*$/);
+  if (!match?.[1]) return undefined;
+  return match[1].startsWith("file://") ? match[1] : `file://${match[1]}`;
+}

@@ -1,0 +1,36 @@
+import { createRoute } from "@hono/zod-openapi";
+import { requestSizeLimit } from "../middleware/body-limit.js";
+import { readRequestBody } from "../request-input.js";
+import { invalidInputError } from "../validation-issues.js";
+import { predictionSchemas } from "./prediction-schemas.js";
+import type { RouteDeps } from "./route-deps.js";
+import { errorResponses } from "./schemas.js";
+
+/** `POST /predict`: the body is the input, the response is the output. */
+export function registerPredictRoute({ app, predictor, service, options }: RouteDeps): void {
+  const { output, inputContent } = predictionSchemas(predictor);
+  const route = createRoute({
+    method: "post",
+    path: "/predict",
+    summary: `Run ${predictor.name} on one input`,
+    description: predictor.description,
+    tags: ["predictions"],
+    request: { body: { required: true, content: inputContent } },
+    responses: {
+      200: {
+        description: "The prediction's output",
+        content: { "application/json": { schema: output } },
+      },
+      ...errorResponses(400, 413, 415, 422, 500, 503, 504),
+    },
+  });
+  app.openAPIRegistry.registerPath(route);
+
+  app.post(route.path, requestSizeLimit(options.maxBodyBytes), async (c) => {
+    const body = await readRequestBody(c, predictor.input);
+    const parsed = await predictor.input.safeParseAsync(body);
+    if (!parsed.success) throw invalidInputError(parsed.error);
+    const outcome = await service.predict(parsed.data, c.get("requestId"), c.req.raw.signal);
+    return c.json(outcome.output as object);
+  });
+}

@@ -1,0 +1,72 @@
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { type SpawnedServer, spawnServer } from "./test-support/spawn-server.js";
+
+const fixture = fileURLToPath(new URL("./test-support/serve-fixture.ts", import.meta.url));
+const singleFile = fileURLToPath(new URL("./test-support/single-file-server.ts", import.meta.url));
+
+async function waitReady(url: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const res = await fetch(`${url}/health/ready`).catch(() => undefined);
+    if (res?.status === 200) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("server never became ready");
+}
+
+describe("serve", () => {
+  let server: SpawnedServer | undefined;
+  afterEach(() => {
+    server?.child.kill("SIGKILL");
+    server = undefined;
+  });
+
+  it("refuses a 25 MB body with 413 over a real socket, and keeps serving", async () => {
+    server = await spawnServer(["--import", "tsx", fixture]);
+    await waitReady(server.url);
+    const huge = JSON.stringify({ text: "x", image: "A".repeat(25 * 1024 * 1024) });
+    const res = await fetch(`${server.url}/predict`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: huge,
+    });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
+    const after = await fetch(`${server.url}/predict`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(after.status).toBe(200);
+  });
+
+  it("finishes a running prediction on SIGTERM, refuses new ones, then exits 0", async () => {
+    server = await spawnServer(["--import", "tsx", fixture], { WORKERS: "1" });
+    await waitReady(server.url);
+    const slow = fetch(`${server.url}/predict`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: "done", sleep_ms: 1_500 }),
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    server.child.kill("SIGTERM");
+    const res = await slow;
+    expect(res.status).toBe(200);
+    expect((await res.json()).text).toBe("done");
+    expect(await server.exited).toBe(0);
+    expect(server.logs.some((l) => l.msg === "server stopped")).toBe(true);
+  });
+
+  it("serves a module that defines the predictor and calls serve() itself, with workers", async () => {
+    server = await spawnServer(["--import", "tsx", singleFile]);
+    await waitReady(server.url);
+    const res = await fetch(`${server.url}/predict`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ n: 100 }),
+    });
+    expect(await res.json()).toEqual({ sum: 5050 });
+    // One server: the workers' imports of the module did not listen again.
+    expect(server.logs.filter((l) => String(l.msg).startsWith("serving"))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,101 @@
+import type { AddressInfo } from "node:net";
+import { serve as listen, type ServerType } from "@hono/node-server";
+import { createApp, type ServekitApp } from "./app.js";
+import { inPoolWorker } from "./executor/pool-worker-context.js";
+import { createLogger } from "./logger.js";
+import { resolveServeOptions, type ServeOptions } from "./options.js";
+import type { AnyPredictor } from "./predictor.js";
+
+/** A predictor being served over HTTP. */
+export interface RunningServer {
+  app: ServekitApp;
+  /** Base URL, e.g. `http://127.0.0.1:8000`. */
+  url: string;
+  port: number;
+  /** Resolves when setup has finished (successfully or not). */
+  ready: Promise<void>;
+  /**
+   * Graceful stop: refuses new predictions, stops accepting connections,
+   * waits for running and queued ones (up to `shutdownGraceMs`), stops workers.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a predictor over HTTP. Listens at once (health says STARTING while
+ * setup runs); on SIGTERM/SIGINT finishes in-flight predictions and exits 0.
+ *
+ * @example
+ * const server = await serve(predictor, { port: 8000, workers: 2 });
+ * await server.ready;
+ */
+export async function serve(
+  predictor: AnyPredictor,
+  options: ServeOptions = {},
+): Promise<RunningServer> {
+  if (inPoolWorker()) return inertServer();
+  const resolved = resolveServeOptions(options);
+  const log = resolved.logger ?? createLogger({ level: resolved.logLevel, name: predictor.name });
+  const app = createApp(predictor, { ...options, logger: log });
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = listen({ fetch: app.fetch, port: resolved.port, hostname: resolved.host }, () =>
+      resolve(s),
+    );
+    s.once("error", reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost =
+    resolved.host === "0.0.0.0" || resolved.host === "::" ? "127.0.0.1" : resolved.host;
+  const url = `http://${shownHost}:${port}`;
+  log.info({ url, workers: resolved.workers }, `serving ${predictor.name}`);
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      const drained = app.lifecycle.drain(resolved.shutdownGraceMs);
+      server.close();
+      if (!(await drained))
+        log.warn(
+          { graceMs: resolved.shutdownGraceMs },
+          "shutdown grace period over; stopping running predictions",
+        );
+      if ("closeIdleConnections" in server) server.closeIdleConnections();
+      await app.lifecycle.close();
+      log.info("server stopped");
+    })();
+    return closing;
+  };
+
+  if (resolved.handleSignals) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      log.info({ signal }, "shutting down: finishing in-flight predictions");
+      void close().then(() => {
+        process.exitCode = 0;
+        // Anything still holding the event loop open (a stray timer in user code) must not keep us up.
+        setTimeout(() => process.exit(0), 1_000).unref();
+      });
+    };
+    process.once("SIGTERM", onSignal);
+    process.once("SIGINT", onSignal);
+  }
+
+  return { app, url, port, ready: app.lifecycle.ready, close };
+}
+
+/**
+ * What `serve()` returns inside a pool worker: the worker imported the module
+ * for its predictor, and the main thread is the one serving.
+ */
+function inertServer(): RunningServer {
+  return {
+    get app(): ServekitApp {
+      throw new Error(
+        "serve() inside a pool worker serves nothing; the main thread runs the server",
+      );
+    },
+    url: "",
+    port: 0,
+    ready: Promise.resolve(),
+    close: async () => {},
+  };
+}

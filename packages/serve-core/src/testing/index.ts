@@ -1,0 +1,1 @@
+export { type PredictorTester, type TestInput, testPredictor } from "./test-predictor.js";
