@@ -54,6 +54,9 @@ describe("createApp", () => {
     const res = await postJson(app, "/predict", { text: "ab", count: 2 });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ text: "abab", worker: 0, aborted: false });
+    expect(res.headers.get("server-timing")).toMatch(
+      /^read;dur=[\d.]+, validate;dur=[\d.]+, queue;dur=[\d.]+, predict;dur=[\d.]+$/,
+    );
   });
 
   it("wraps the output in Cog's envelope at POST /predictions", async () => {
@@ -363,5 +366,30 @@ describe("BUSY", () => {
     release();
     expect((await pending).status).toBe(200);
     expect((await (await app.request("/health")).json()).status).toBe("READY");
+  });
+});
+
+describe("CORS", () => {
+  it("is off by default and answers preflights for the configured origin when on", async () => {
+    const closed = createApp(fixturePredictor, { logLevel: "silent" });
+    const plain = await closed.request("/health", { headers: { origin: "http://ui.example" } });
+    expect(plain.headers.get("access-control-allow-origin")).toBeNull();
+    await closed.lifecycle.close();
+
+    const open = createApp(fixturePredictor, {
+      logLevel: "silent",
+      cors: { origin: "http://ui.example" },
+    });
+    const preflight = await open.request("/predict", {
+      method: "OPTIONS",
+      headers: {
+        origin: "http://ui.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("http://ui.example");
+    await open.lifecycle.close();
   });
 });

@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { inPoolWorker } from "./executor/pool-worker-context.js";
 import { createLogger } from "./logger.js";
 import { accessLog } from "./middleware/access-log.js";
+import { crossOrigin } from "./middleware/cross-origin.js";
 import { errorHandler, notFoundHandler } from "./middleware/error-handler.js";
 import { requestIdMiddleware } from "./middleware/request-id.js";
 import { resolveServeOptions, type ServeOptions } from "./options.js";
@@ -50,6 +51,7 @@ export function createApp(predictor: AnyPredictor, options: ServeOptions = {}): 
   const deps: RouteDeps = { app, predictor, service, options: resolved, log };
 
   app.use(requestIdMiddleware());
+  if (resolved.cors) app.use(crossOrigin(resolved.cors));
   app.use(accessLog(log));
   app.onError(errorHandler(log));
   app.notFound(notFoundHandler());

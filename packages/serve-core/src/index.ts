@@ -2,6 +2,14 @@ export { z } from "@hono/zod-openapi";
 export { type AppLifecycle, createApp, type ServekitApp } from "./app.js";
 export { coerceTextValue } from "./coerce-text-value.js";
 export {
+  configServeOptions,
+  defineConfig,
+  parseServeConfig,
+  type ResolvedServeConfig,
+  type ServeConfig,
+  serveConfigSchema,
+} from "./config.js";
+export {
   type ErrorBody,
   type ErrorCode,
   type FieldIssue,

@@ -1,4 +1,4 @@
-import { type Logger, pino } from "pino";
+import pino, { type Logger } from "pino";
 
 export type { Logger } from "pino";
 
@@ -22,12 +22,17 @@ export interface PredictorLogger {
  * @example
  * const log = createLogger({ level: "debug" });
  */
-export function createLogger(options: { level?: LogLevel; name?: string } = {}): Logger {
-  return pino({
-    level: options.level ?? "info",
-    ...(options.name === undefined ? {} : { name: options.name }),
-    base: { pid: process.pid },
-  });
+export function createLogger(
+  options: { level?: LogLevel; name?: string; destination?: "stdout" | "stderr" } = {},
+): Logger {
+  return pino(
+    {
+      level: options.level ?? "info",
+      ...(options.name === undefined ? {} : { name: options.name }),
+      base: { pid: process.pid },
+    },
+    pino.destination({ fd: options.destination === "stderr" ? 2 : 1, sync: true }),
+  );
 }
 
 /**

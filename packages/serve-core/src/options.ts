@@ -39,6 +39,11 @@ export interface ServeOptions {
   docs?: boolean;
   /** On SIGTERM/SIGINT, drain and exit 0 (only for `serve`). @default true */
   handleSignals?: boolean;
+  /**
+   * Cross-origin requests: `true` allows any origin, `{ origin }` the given
+   * ones (e.g. a UI served from another host). @default false
+   */
+  cors?: boolean | { origin: string | string[] };
 }
 
 /** {@link ServeOptions} with every default applied. */
@@ -67,6 +72,7 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     logger: options.logger,
     docs: options.docs ?? true,
     handleSignals: options.handleSignals ?? true,
+    cors: options.cors ?? false,
   };
   const problems = [
     check(

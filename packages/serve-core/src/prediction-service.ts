@@ -24,6 +24,10 @@ export interface PredictionOutcome {
   logs: string;
   startedAt: Date;
   completedAt: Date;
+  /** Milliseconds spent waiting for a free slot. */
+  queueMs: number;
+  /** Milliseconds from hand-off to the executor until its result was back and checked. */
+  runMs: number;
 }
 
 /**
@@ -85,7 +89,9 @@ export class PredictionService {
     signal: AbortSignal,
   ): Promise<PredictionOutcome> {
     this.assertAccepting();
+    const queued = performance.now();
     const release = await this.limiter.acquire(signal);
+    const running = performance.now();
     const timeout = new AbortController();
     const timer = setTimeout(
       () =>
@@ -109,7 +115,15 @@ export class PredictionService {
       .catch(() => {});
     try {
       const { output, logs } = await raceAbort(work, jobSignal);
-      return { output: await this.checkOutput(output), logs, startedAt, completedAt: new Date() };
+      const checked = await this.checkOutput(output);
+      return {
+        output: checked,
+        logs,
+        startedAt,
+        completedAt: new Date(),
+        queueMs: running - queued,
+        runMs: performance.now() - running,
+      };
     } catch (error) {
       throw this.classify(error, requestId);
     }

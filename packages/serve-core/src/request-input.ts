@@ -1,3 +1,4 @@
+import { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import type { z } from "zod";
 import { coerceTextValue } from "./coerce-text-value.js";
@@ -14,19 +15,24 @@ function objectShape(schema: z.ZodType): Record<string, z.ZodType> {
 /**
  * Reads a request body as a plain object: JSON as-is; multipart/form-data
  * with file parts as {@link FileInput}s and text parts coerced through
- * `schema`. Throws 400 (malformed) or 415 (other media types).
+ * `schema`. Throws 400 (malformed), 413 (over `maxBytes`) or 415 (other
+ * media types).
  */
-export async function readRequestBody(c: Context, schema: z.ZodType): Promise<unknown> {
+export async function readRequestBody(
+  c: Context,
+  schema: z.ZodType,
+  maxBytes: number,
+): Promise<unknown> {
   const contentType = c.req.header("content-type")?.toLowerCase() ?? "";
   if (contentType.startsWith("multipart/form-data")) return readMultipart(c, schema);
   if (
     contentType.startsWith("application/json") ||
     /^application\/[\w.+-]+\+json/.test(contentType)
   ) {
-    return readJson(c);
+    return parseJson((await readBodyBytes(c, maxBytes)).toString("utf8"));
   }
   if (contentType === "") {
-    const text = await c.req.text();
+    const text = (await readBodyBytes(c, maxBytes)).toString("utf8");
     if (text.trim() === "") return {};
     return parseJson(text);
   }
@@ -36,8 +42,34 @@ export async function readRequestBody(c: Context, schema: z.ZodType): Promise<un
   );
 }
 
-async function readJson(c: Context): Promise<unknown> {
-  return parseJson(await c.req.text());
+/**
+ * The raw body, at most `maxBytes` (else 413). Under @hono/node-server it is
+ * read straight from Node's request stream, skipping the web-stream layer:
+ * a few milliseconds less per multi-megabyte JSON body.
+ */
+async function readBodyBytes(c: Context, maxBytes: number): Promise<Buffer> {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming instanceof IncomingMessage && !incoming.readableDidRead) {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of incoming as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) throw tooLarge(maxBytes);
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size);
+  }
+  const body = Buffer.from(await c.req.arrayBuffer());
+  if (body.length > maxBytes) throw tooLarge(maxBytes);
+  return body;
+}
+
+/** The 413 for a body over `maxBytes`. */
+export function tooLarge(maxBytes: number): ServeError {
+  return new ServeError(
+    "PAYLOAD_TOO_LARGE",
+    `request body is larger than the limit of ${maxBytes} bytes (${(maxBytes / 1024 / 1024).toFixed(1)} MiB)`,
+  );
 }
 
 function parseJson(text: string): unknown {

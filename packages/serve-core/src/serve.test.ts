@@ -40,6 +40,27 @@ describe("serve", () => {
     expect(after.status).toBe(200);
   });
 
+  it("refuses an oversized chunked body (no Content-Length) with 413 too", async () => {
+    server = await spawnServer(["--import", "tsx", fixture]);
+    await waitReady(server.url);
+    const chunk = new TextEncoder().encode("A".repeat(1024 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent === 0) controller.enqueue(new TextEncoder().encode('{"image":"'));
+        if (sent++ < 25) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const res = await fetch(`${server.url}/predict`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect(res.status).toBe(413);
+  });
+
   it("finishes a running prediction on SIGTERM, refuses new ones, then exits 0", async () => {
     server = await spawnServer(["--import", "tsx", fixture], { WORKERS: "1" });
     await waitReady(server.url);

@@ -262,6 +262,8 @@ function startWorker(boot: WorkerBoot): Worker {
 }
 
 function resolveTsxApi(moduleUrl: string): string {
+  // Set by serve-cli, which carries tsx itself.
+  if (process.env.SERVEKIT_TSX_API) return process.env.SERVEKIT_TSX_API;
   for (const base of [import.meta.url, pathToFileURL(`${process.cwd()}/`).href]) {
     try {
       // The ESM build of tsx's register API, as its package.json exports map names it.

@@ -5,6 +5,7 @@ import { invalidInputError } from "../validation-issues.js";
 import { predictionSchemas } from "./prediction-schemas.js";
 import type { RouteDeps } from "./route-deps.js";
 import { errorResponses } from "./schemas.js";
+import { setServerTiming } from "./server-timing.js";
 
 /** `POST /predict`: the body is the input, the response is the output. */
 export function registerPredictRoute({ app, predictor, service, options }: RouteDeps): void {
@@ -27,10 +28,19 @@ export function registerPredictRoute({ app, predictor, service, options }: Route
   app.openAPIRegistry.registerPath(route);
 
   app.post(route.path, requestSizeLimit(options.maxBodyBytes), async (c) => {
-    const body = await readRequestBody(c, predictor.input);
+    const start = performance.now();
+    const body = await readRequestBody(c, predictor.input, options.maxBodyBytes);
+    const read = performance.now();
     const parsed = await predictor.input.safeParseAsync(body);
     if (!parsed.success) throw invalidInputError(parsed.error);
+    const validated = performance.now();
     const outcome = await service.predict(parsed.data, c.get("requestId"), c.req.raw.signal);
+    setServerTiming(c, {
+      read: read - start,
+      validate: validated - read,
+      queue: outcome.queueMs,
+      predict: outcome.runMs,
+    });
     return c.json(outcome.output as object);
   });
 }

@@ -69,8 +69,8 @@ export function registerPredictionsRoute({ app, predictor, service, options }: R
     // Multipart fields are the input itself (files can't nest inside JSON).
     const multipart = c.req.header("content-type")?.startsWith("multipart/form-data") ?? false;
     const body = multipart
-      ? { input: await readRequestBody(c, predictor.input) }
-      : await readRequestBody(c, Envelope);
+      ? { input: await readRequestBody(c, predictor.input, options.maxBodyBytes) }
+      : await readRequestBody(c, Envelope, options.maxBodyBytes);
     const envelope = Envelope.safeParse(body);
     if (!envelope.success) throw invalidInputError(envelope.error);
     const parsed = await predictor.input.safeParseAsync(envelope.data.input);

@@ -1,0 +1,52 @@
+import type { PredictorLogger } from "@servekit/core";
+import { type LoadedSession, loadSession, warmUp } from "@servekit/core/onnx";
+import { formatDownloadProgress, type ModelName, resolveWeights } from "./weights/index.js";
+
+/** One loaded model: its session and the names and size of its input. */
+export interface LoadedModel {
+  loaded: LoadedSession;
+  inputName: string;
+  outputName: string;
+  /** Side of the square input, e.g. 640. */
+  inputSize: number;
+  /** Whether the model takes and returns float16 (yolov5n-fp16). */
+  float16: boolean;
+}
+
+/** What setup returns: every available model, loaded and warmed up, plus reusable buffers. */
+export interface DetectorState {
+  models: Map<string, LoadedModel>;
+  /** The 1×3×S×S input, reused by one prediction at a time (see `borrowInput`). */
+  inputBuffer: Float32Array;
+  float16Buffer: Uint16Array;
+  inputInUse: boolean;
+}
+
+/** Resolves, loads and warms up one model. */
+export async function loadModel(name: ModelName, log: PredictorLogger): Promise<LoadedModel> {
+  const weights = await resolveWeights(name, {
+    onProgress: (progress) => log.info(formatDownloadProgress(progress)),
+  });
+  const loaded = await loadSession(weights.path);
+  const input = loaded.inputs[0];
+  const output = loaded.outputs[0];
+  if (!input || !output)
+    throw new Error(`${weights.path} has no inputs or outputs; is it a YOLOv5 export?`);
+  const side = input.shape[2];
+  if (typeof side !== "number" || input.shape[3] !== side) {
+    throw new Error(
+      `${weights.path}: expected a fixed square input [1,3,S,S], got [${input.shape.join(",")}]`,
+    );
+  }
+  const ms = await warmUp(loaded);
+  log.info(
+    `loaded ${name} from ${weights.source} (${weights.path}), input ${input.type} [${input.shape.join("×")}], warm-up ${ms.toFixed(0)} ms`,
+  );
+  return {
+    loaded,
+    inputName: input.name,
+    outputName: output.name,
+    inputSize: side,
+    float16: input.type === "float16",
+  };
+}

@@ -1,0 +1,71 @@
+import { z } from "zod";
+import type { ServeOptions } from "./options.js";
+
+const LogLevel = z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]);
+
+/**
+ * Schema of `serve.config.ts`: the predictor entry plus server options.
+ * Unknown keys are errors, so typos surface.
+ */
+export const serveConfigSchema = z
+  .object({
+    entry: z
+      .string()
+      .min(1)
+      .default("predictor.ts")
+      .describe(
+        'Predictor module, optionally with an export name: "predictor.ts" or "src/model.ts:detector"',
+      ),
+    port: z.number().int().min(0).max(65535).optional(),
+    host: z.string().min(1).optional(),
+    workers: z.union([z.number().int().min(0), z.literal("auto")]).optional(),
+    maxConcurrency: z.number().int().min(1).optional(),
+    maxQueue: z.number().int().min(0).optional(),
+    predictTimeoutMs: z.number().positive().optional(),
+    abortGraceMs: z.number().min(0).optional(),
+    maxBodyBytes: z.number().int().min(1).optional(),
+    shutdownGraceMs: z.number().min(0).optional(),
+    logLevel: LogLevel.optional(),
+    docs: z.boolean().optional(),
+    cors: z
+      .union([z.boolean(), z.object({ origin: z.union([z.string(), z.array(z.string())]) })])
+      .optional(),
+  })
+  .strict();
+
+/** What `serve.config.ts` holds (before defaults). */
+export type ServeConfig = z.input<typeof serveConfigSchema>;
+
+/** A checked config, `entry` defaulted. */
+export type ResolvedServeConfig = z.output<typeof serveConfigSchema>;
+
+/**
+ * Types a `serve.config.ts` file. CLI flags override what it sets.
+ *
+ * @example
+ * // serve.config.ts
+ * export default defineConfig({ entry: "predictor.ts", port: 8000, workers: "auto" });
+ */
+export function defineConfig(config: ServeConfig): ServeConfig {
+  return config;
+}
+
+/**
+ * Checks a loaded config; throws one error listing every problem with its
+ * field path, e.g. "serve.config.ts: `port`: Too big: expected number to be <=65535".
+ */
+export function parseServeConfig(value: unknown, source = "serve.config.ts"): ResolvedServeConfig {
+  const result = serveConfigSchema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const where = issue.path.length > 0 ? `\`${issue.path.join(".")}\`: ` : "";
+    return `- ${where}${issue.message}`;
+  });
+  throw new TypeError(`${source} is invalid:\n${problems.join("\n")}`);
+}
+
+/** The server options in a config (everything but `entry`). */
+export function configServeOptions(config: ResolvedServeConfig): ServeOptions {
+  const { entry: _entry, ...options } = config;
+  return options;
+}
