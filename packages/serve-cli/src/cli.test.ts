@@ -1,0 +1,193 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT, runCli, startCli } from "../test/run-cli.js";
+
+const shared = process.env.SERVEKIT_SHARED_DIR ?? join(REPO_ROOT, "../shared");
+
+describe("serve-cli basics", () => {
+  it("prints help with examples for the program and every command", async () => {
+    const top = await runCli(["--help"]);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/init[\s\S]*run[\s\S]*predict[\s\S]*openapi/);
+    for (const command of ["init", "run", "predict", "openapi"]) {
+      const help = await runCli([command, "--help"]);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain("Examples:");
+    }
+  });
+
+  it("prints its version", async () => {
+    const result = await runCli(["--version"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("exits 2 with a helpful message on an unknown flag", async () => {
+    const result = await runCli(["predict", "--nope"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown option '--nope'");
+  });
+});
+
+describe("serve-cli predict (in-process)", () => {
+  it("coerces -i values through the input schema and prints the output", async () => {
+    const result = await runCli([
+      "predict",
+      "echo/predictor.ts",
+      "-i",
+      "text=hi",
+      "-i",
+      "times=3",
+      "-i",
+      "shout=true",
+      "-i",
+      'tags=["a","b"]',
+      "-i",
+      "mode=fancy",
+    ]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      text: "*HIHIHI*",
+      tags: ["a", "b"],
+      attachment_bytes: 0,
+    });
+  });
+
+  it("reads a file into a file input with key=@path", async () => {
+    const result = await runCli([
+      "predict",
+      "echo",
+      "-i",
+      "text=x",
+      "-i",
+      "attachment=@echo/serve.config.ts",
+    ]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).attachment_bytes).toBeGreaterThan(20);
+  });
+
+  it("picks a named export with file:export", async () => {
+    const result = await runCli(["predict", "echo/predictor.ts:other"]);
+    expect(JSON.parse(result.stdout)).toEqual({ ok: true });
+  });
+
+  it("exits 2 naming the field for an unknown input or a bad value", async () => {
+    const unknown = await runCli(["predict", "echo/predictor.ts", "-i", "colour=red"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(
+      "unknown input field `colour`; the inputs are: text, times, shout, tags, mode, attachment",
+    );
+    const bad = await runCli(["predict", "echo/predictor.ts", "-i", "text=x", "-i", "times=9"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/`times`: Too big: expected number to be <=5/);
+    const malformed = await runCli(["predict", "echo/predictor.ts", "-i", "text"]);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain("-i expects key=value");
+  });
+
+  it("points at the file and line of a TypeScript syntax error, without a stack", async () => {
+    const result = await runCli(["predict", "broken/predictor.ts", "-i", "text=x"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/could not load .*broken\/predictor\.ts/);
+    expect(result.stderr).toMatch(/predictor\.ts:7:\d+: .*Unexpected/);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it("reports an invalid serve.config.ts with every field path, exit 2", async () => {
+    const result = await runCli(["predict", "bad-config", "-i", "text=x"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/serve\.config\.ts is invalid:\n- `port`: .*65535\n- .*workrs/);
+  });
+
+  it("exits 1 with the setup error when setup fails", async () => {
+    const result = await runCli(["predict", "echo", "-i", "text=x"], {
+      env: { ECHO_SETUP_FAIL: "1" },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("setup of cli-echo failed: echo weights missing");
+  });
+
+  it("detects the people and the bus in bus.jpg with the YOLOv5 example", async () => {
+    const result = await runCli(
+      ["predict", "examples/yolov5", "-i", `image=@${join(shared, "images/bus.jpg")}`],
+      { cwd: REPO_ROOT },
+    );
+    expect(result.code).toBe(0);
+    const labels = JSON.parse(result.stdout).detections.map((d: { label: string }) => d.label);
+    expect(labels).toEqual(["person", "person", "person", "bus"]);
+  });
+});
+
+describe("serve-cli openapi", () => {
+  it("prints the document with the predictor's input schema", async () => {
+    const result = await runCli(["openapi", "echo"]);
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.components.schemas.Input.properties)).toContain("times");
+  });
+});
+
+describe("serve-cli run", () => {
+  it("serves a directory with serve.config.ts, answers --url predictions, and exits 0 on SIGTERM", async () => {
+    const { child, url, result } = await startCli([
+      "run",
+      "echo",
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+    ]);
+    const health = await (await fetch(`${url}/health`)).json();
+    expect(health.status).toBe("READY");
+
+    const remote = await runCli([
+      "predict",
+      "--url",
+      url,
+      "-i",
+      "text=yo",
+      "-i",
+      "times=2",
+      "-i",
+      'tags=["t"]',
+    ]);
+    expect(remote.code).toBe(0);
+    expect(JSON.parse(remote.stdout)).toEqual({ text: "yoyo", tags: ["t"], attachment_bytes: 0 });
+    const badRemote = await runCli(["predict", "--url", url, "-i", "text=yo", "-i", "times=0"]);
+    expect(badRemote.code).toBe(2);
+    expect(badRemote.stderr).toContain("`times`");
+
+    child.kill("SIGTERM");
+    expect((await result).code).toBe(0);
+  });
+
+  it("exits non-zero with the setup error when setup fails", async () => {
+    const result = await runCli(["run", "echo", "--port", "0"], { env: { ECHO_SETUP_FAIL: "1" } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("setup of cli-echo failed: echo weights missing");
+    expect(result.stderr).toContain("echo setup");
+  });
+
+  it("serves with worker threads loading the TypeScript predictor", async () => {
+    const { child, url, result } = await startCli([
+      "run",
+      "echo",
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--workers",
+      "2",
+    ]);
+    const res = await fetch(`${url}/predict`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: "w" }),
+    });
+    expect(await res.json()).toMatchObject({ text: "w" });
+    child.kill("SIGTERM");
+    expect((await result).code).toBe(0);
+  });
+});

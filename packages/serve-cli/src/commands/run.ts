@@ -1,0 +1,158 @@
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import {
+  configServeOptions,
+  type LogLevel,
+  type RunningServer,
+  type ServeOptions,
+  serve,
+} from "@servekit/core";
+import type { Command } from "commander";
+import { CliError, usageError } from "../cli-error.js";
+import { loadTarget } from "../load-target.js";
+
+export interface RunOptions {
+  target?: string;
+  /** Flags that override the config file. */
+  overrides?: ServeOptions;
+  cwd?: string;
+}
+
+/**
+ * Serves a predictor with its config (flags override it) and waits for setup;
+ * throws CliError if setup fails, after printing its logs.
+ *
+ * @example
+ * const server = await runServer({ target: "examples/yolov5", overrides: { port: 9000 } });
+ */
+export async function runServer(options: RunOptions): Promise<RunningServer> {
+  const loaded = await loadTarget(options.target, options.cwd);
+  const server = await serve(loaded.predictor, {
+    ...configServeOptions(loaded.config),
+    ...withoutUndefined(options.overrides ?? {}),
+    predictorModule: loaded.file,
+  });
+  printBanner(loaded.predictor.name, server.url);
+  await server.ready;
+  const health = server.app.lifecycle.health();
+  if (health.status === "SETUP_FAILED") {
+    await server.close();
+    throw new CliError(
+      `setup of ${loaded.predictor.name} failed: ${health.setup.error}${health.setup.logs ? `\nsetup logs:\n${health.setup.logs}` : ""}`,
+    );
+  }
+  process.stderr.write(`ready: ${loaded.predictor.name} is accepting predictions\n`);
+  return server;
+}
+
+function printBanner(name: string, url: string): void {
+  process.stderr.write(
+    [
+      "",
+      `  servekit · ${name}`,
+      `  API      ${url}/predict`,
+      `  Docs     ${url}/docs`,
+      `  OpenAPI  ${url}/openapi.json`,
+      `  Health   ${url}/health`,
+      "",
+      "",
+    ].join("\n"),
+  );
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * Re-runs this command under `tsx watch`, which restarts it when an imported
+ * file changes; resolves when the watcher stops.
+ */
+function runWatching(args: string[]): Promise<void> {
+  const tsxCli = createRequire(import.meta.url).resolve("tsx/cli");
+  const child = spawn(
+    process.execPath,
+    [tsxCli, "watch", "--clear-screen=false", process.argv[1]!, ...args],
+    {
+      stdio: "inherit",
+    },
+  );
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.once("SIGTERM", forward);
+  return new Promise((resolve, reject) => {
+    child.on("exit", (code, signal) => {
+      process.off("SIGTERM", forward);
+      if (code === 0 || signal) resolve();
+      else reject(new CliError(`the watched server exited with code ${code}`));
+    });
+  });
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw usageError(`--port must be 0–65535, got ${value}`);
+  }
+  return port;
+}
+
+function parseWorkers(value: string): number | "auto" {
+  if (value === "auto") return "auto";
+  const workers = Number(value);
+  if (!Number.isInteger(workers) || workers < 0) {
+    throw usageError(`--workers must be a whole number ≥ 0 or "auto", got ${value}`);
+  }
+  return workers;
+}
+
+/** `serve-cli run`. */
+export function registerRunCommand(program: Command): void {
+  program
+    .command("run")
+    .description("Serve a predictor over HTTP (flags override serve.config.ts)")
+    .argument("[target]", "predictor file, file:export, or directory with serve.config.ts", ".")
+    .option("-p, --port <port>", "port to listen on (default: config, $PORT, 8000)", parsePort)
+    .option("-H, --host <host>", "interface to bind (default 0.0.0.0)")
+    .option(
+      "-w, --workers <n>",
+      'worker threads for predictions: 0 (inline), n, or "auto"',
+      parseWorkers,
+    )
+    .option("--log-level <level>", "trace, debug, info, warn, error or silent")
+    .option("--watch", "restart when the predictor's source files change")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ serve-cli run                          # ./serve.config.ts or ./predictor.ts
+  $ serve-cli run examples/yolov5 --port 9000 --workers 2
+  $ serve-cli run model.ts:detector --watch`,
+    )
+    .action(
+      async (
+        target: string,
+        flags: {
+          port?: number;
+          host?: string;
+          workers?: number | "auto";
+          logLevel?: LogLevel;
+          watch?: boolean;
+        },
+      ) => {
+        if (flags.watch) {
+          await runWatching(process.argv.slice(2).filter((arg) => arg !== "--watch"));
+          return;
+        }
+        const envPort = process.env.PORT ? parsePort(process.env.PORT) : undefined;
+        await runServer({
+          target,
+          overrides: {
+            port: flags.port ?? envPort,
+            host: flags.host,
+            workers: flags.workers,
+            logLevel: flags.logLevel,
+          },
+        });
+      },
+    );
+}
