@@ -32,6 +32,7 @@ export const predictor = definePredictor({
   version: "7.0.0",
   description:
     "YOLOv5n object detection (80 COCO classes), with the semantics of Ultralytics YOLOv5 detect.py at its defaults.",
+  ui: { renderer: "detections", image: "image" },
   input: z.object({
     image: image({ description: "Photo to run detection on (EXIF orientation is applied)" }),
     model: z

@@ -1,6 +1,7 @@
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT, runCli, startCli } from "../test/run-cli.js";
+import { BIN, REPO_ROOT, runCli, startCli } from "../test/run-cli.js";
 
 const shared = process.env.SERVEKIT_SHARED_DIR ?? join(REPO_ROOT, "../shared");
 
@@ -9,7 +10,7 @@ describe("serve-cli basics", () => {
     const top = await runCli(["--help"]);
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/init[\s\S]*run[\s\S]*predict[\s\S]*openapi/);
-    for (const command of ["init", "run", "predict", "openapi"]) {
+    for (const command of ["init", "run", "predict", "openapi", "ui"]) {
       const help = await runCli([command, "--help"]);
       expect(help.code).toBe(0);
       expect(help.stdout).toContain("Examples:");
@@ -189,5 +190,37 @@ describe("serve-cli run", () => {
     expect(await res.json()).toMatchObject({ text: "w" });
     child.kill("SIGTERM");
     expect((await result).code).toBe(0);
+  });
+});
+
+describe("serve-cli ui (standalone)", () => {
+  it("serves the playground pointed at a remote backend that allows it by CORS", async () => {
+    const backend = await startCli(["run", "echo", "--port", "0", "--host", "127.0.0.1"]);
+    const ui = spawn(
+      process.execPath,
+      [BIN, "ui", "--url", backend.url, "--port", "0", "--host", "127.0.0.1"],
+      {
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
+    try {
+      const uiUrl = await new Promise<string>((resolve) => {
+        let text = "";
+        ui.stderr.on("data", (chunk) => {
+          text += chunk;
+          const match = /servekit UI\s+(\S+)\/ui/.exec(text);
+          if (match) resolve(match[1]!);
+        });
+      });
+      const html = await (await fetch(`${uiUrl}/ui`)).text();
+      expect(html).toContain(`"apiUrl":"${backend.url}"`);
+      expect((await fetch(`${uiUrl}/ui/app.js`)).status).toBe(200);
+      const cors = await fetch(`${backend.url}/health`, { headers: { origin: uiUrl } });
+      expect(cors.headers.get("access-control-allow-origin")).toBe("*");
+    } finally {
+      ui.kill("SIGTERM");
+      backend.child.kill("SIGTERM");
+      await backend.result;
+    }
   });
 });

@@ -3,6 +3,7 @@ export { type InitOptions, initProject } from "./commands/init.js";
 export { openApi } from "./commands/openapi.js";
 export { type PredictOptions, predict } from "./commands/predict.js";
 export { type RunOptions, runServer } from "./commands/run.js";
+export { type StandaloneUiOptions, serveStandaloneUi } from "./commands/ui.js";
 export {
   fieldsFromJsonSchema,
   fieldsFromPredictor,

@@ -3,6 +3,7 @@ import { registerInitCommand } from "./commands/init.js";
 import { registerOpenApiCommand } from "./commands/openapi.js";
 import { registerPredictCommand } from "./commands/predict.js";
 import { registerRunCommand } from "./commands/run.js";
+import { registerUiCommand } from "./commands/ui.js";
 
 /**
  * The serve-cli command tree. Commander's own exits are turned into
@@ -28,6 +29,7 @@ Examples:
   registerRunCommand(program);
   registerPredictCommand(program);
   registerOpenApiCommand(program);
+  registerUiCommand(program);
   for (const command of program.commands)
     command.exitOverride().showHelpAfterError("(add --help for usage)");
   return program;

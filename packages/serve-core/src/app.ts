@@ -15,6 +15,7 @@ import { registerPredictRoute } from "./routes/predict.js";
 import { registerPredictionsRoute } from "./routes/predictions.js";
 import { registerRootRoute } from "./routes/root.js";
 import type { RouteDeps } from "./routes/route-deps.js";
+import { uiRoutes } from "./routes/ui.js";
 
 /** Start-up and shutdown of an app made by {@link createApp}. */
 export interface AppLifecycle {
@@ -62,6 +63,7 @@ export function createApp(predictor: AnyPredictor, options: ServeOptions = {}): 
   registerPredictionsRoute(deps);
   registerOpenApiRoute(deps);
   if (resolved.docs) registerDocsRoutes(deps);
+  if (resolved.ui) app.route("/", uiRoutes({ title: predictor.name }));
 
   const lifecycle: AppLifecycle = {
     ready: service.start(),

@@ -27,6 +27,7 @@ export const serveConfigSchema = z
     shutdownGraceMs: z.number().min(0).optional(),
     logLevel: LogLevel.optional(),
     docs: z.boolean().optional(),
+    ui: z.boolean().optional(),
     cors: z
       .union([z.boolean(), z.object({ origin: z.union([z.string(), z.array(z.string())]) })])
       .optional(),

@@ -38,7 +38,9 @@ export {
   type PredictContext,
   type Predictor,
   type PredictorDefinition,
+  type PredictorUiHints,
   type SetupContext,
 } from "./predictor.js";
 export { type OpenApiDocument, openApiDocument } from "./routes/openapi.js";
+export { type UiRoutesOptions, uiRoutes } from "./routes/ui.js";
 export { type RunningServer, serve } from "./serve.js";

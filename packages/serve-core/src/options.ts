@@ -37,6 +37,8 @@ export interface ServeOptions {
   logger?: Logger;
   /** Serve `/docs` (interactive API docs). @default true */
   docs?: boolean;
+  /** Serve `/ui` (the playground generated from the input schema). @default true */
+  ui?: boolean;
   /** On SIGTERM/SIGINT, drain and exit 0 (only for `serve`). @default true */
   handleSignals?: boolean;
   /**
@@ -71,6 +73,7 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     logLevel: options.logLevel ?? (process.env.LOG_LEVEL as LogLevel | undefined) ?? "info",
     logger: options.logger,
     docs: options.docs ?? true,
+    ui: options.ui ?? true,
     handleSignals: options.handleSignals ?? true,
     cors: options.cors ?? false,
   };

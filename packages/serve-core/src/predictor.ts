@@ -23,6 +23,18 @@ export interface PredictContext<State> {
   requestId: string;
 }
 
+/** How the `/ui` playground shows a predictor's output. */
+export interface PredictorUiHints {
+  /**
+   * `"detections"` draws `output.detections` (label, confidence, box x1/y1/x2/y2)
+   * over the input image with a confidence filter; `"json"` shows the JSON only.
+   * @default detections when the output has that shape, else json
+   */
+  renderer?: "json" | "detections";
+  /** Input field holding the image the detections refer to. @default the first image() field */
+  image?: string;
+}
+
 /** The object a user passes to {@link definePredictor}. */
 export interface PredictorDefinition<
   Input extends z.ZodType,
@@ -39,6 +51,8 @@ export interface PredictorDefinition<
   input: Input;
   /** Zod schema of the output; outputs are checked against it. */
   output: Output;
+  /** Hints for the `/ui` playground, published in the OpenAPI document as `info["x-servekit-ui"]`. */
+  ui?: PredictorUiHints;
   /** Example inputs, shown in the OpenAPI document. */
   examples?: z.input<Input>[];
   /** Runs once per worker before the server reports READY; returns the state `predict` gets. */

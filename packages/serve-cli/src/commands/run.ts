@@ -32,7 +32,7 @@ export async function runServer(options: RunOptions): Promise<RunningServer> {
     ...withoutUndefined(options.overrides ?? {}),
     predictorModule: loaded.file,
   });
-  printBanner(loaded.predictor.name, server.url);
+  printBanner(loaded.predictor.name, server.url, loaded.config.ui ?? options.overrides?.ui ?? true);
   await server.ready;
   const health = server.app.lifecycle.health();
   if (health.status === "SETUP_FAILED") {
@@ -45,7 +45,7 @@ export async function runServer(options: RunOptions): Promise<RunningServer> {
   return server;
 }
 
-function printBanner(name: string, url: string): void {
+function printBanner(name: string, url: string, ui: boolean): void {
   process.stderr.write(
     [
       "",
@@ -54,6 +54,7 @@ function printBanner(name: string, url: string): void {
       `  Docs     ${url}/docs`,
       `  OpenAPI  ${url}/openapi.json`,
       `  Health   ${url}/health`,
+      ...(ui ? [`  UI       ${url}/ui`] : []),
       "",
       "",
     ].join("\n"),

@@ -34,6 +34,7 @@ export function openApiDocument({
       title: predictor.name,
       version: predictor.version,
       ...(predictor.description ? { description: predictor.description } : {}),
+      ...(predictor.ui ? { "x-servekit-ui": predictor.ui } : {}),
     },
     tags: [
       { name: "predictions", description: "Run the model" },

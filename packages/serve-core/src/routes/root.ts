@@ -32,6 +32,7 @@ export function registerRootRoute({ app, predictor, options }: RouteDeps): void 
     predict: "/predict",
     predictions: "/predictions",
     ...(options.docs ? { docs: "/docs" } : {}),
+    ...(options.ui ? { ui: "/ui" } : {}),
   };
   app.get(route.path, (c) =>
     c.json({

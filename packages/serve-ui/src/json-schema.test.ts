@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { fieldKind, resolveRef, validateField } from "./json-schema.js";
+
+describe("fieldKind", () => {
+  it("picks a control per schema", () => {
+    expect(
+      fieldKind({ type: "string", contentEncoding: "base64", contentMediaType: "image/*" }),
+    ).toBe("image");
+    expect(fieldKind({ type: "string", contentEncoding: "base64" })).toBe("file");
+    expect(fieldKind({ type: "number", minimum: 0, maximum: 1 })).toBe("slider");
+    expect(fieldKind({ type: "integer", minimum: 1 })).toBe("integer");
+    expect(fieldKind({ type: "string", enum: ["a", "b"] })).toBe("enum");
+    expect(fieldKind({ type: "boolean" })).toBe("boolean");
+    expect(fieldKind({ type: "string" })).toBe("text");
+    expect(fieldKind({ type: "array", items: {} })).toBe("json");
+  });
+});
+
+describe("validateField", () => {
+  it("mirrors the server's bounds, integers and required fields", () => {
+    const confidence = { type: "number", minimum: 0, maximum: 1 };
+    expect(validateField(confidence, "1.5", false)).toBe("must be ≤ 1");
+    expect(validateField(confidence, "0.5", false)).toBeUndefined();
+    expect(validateField({ type: "integer", minimum: 1 }, "2.5", false)).toBe(
+      "must be a whole number",
+    );
+    expect(validateField({ type: "string" }, "", true)).toBe("required");
+    expect(validateField({ type: "array" }, "[1,", false)).toMatch(/valid JSON/);
+  });
+});
+
+describe("resolveRef", () => {
+  it("follows local references", () => {
+    const root = { components: { schemas: { Input: { type: "object" } } } };
+    expect(resolveRef({ $ref: "#/components/schemas/Input" }, root)).toEqual({ type: "object" });
+  });
+});
