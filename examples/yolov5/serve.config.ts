@@ -1,9 +1,19 @@
 import { defineConfig } from "@servekit/core";
+import { MODEL_NAMES, resolveLabels, resolveWeights } from "./src/weights/index.js";
 
-// Used by `serve-cli run examples/yolov5` (and `serve-cli build` later):
-// one worker thread per core, each with one single-threaded ONNX session.
+// Weights found here (env dir, weights/, ../shared/models, cache) go into the
+// image's own weights layer; inside the image they are found through YOLOV5_WEIGHTS_DIR.
+const weights = await Promise.all([
+  ...MODEL_NAMES.map(async (name) => (await resolveWeights(name)).path),
+  resolveLabels().then((found) => found.path),
+]);
+
 export default defineConfig({
   entry: "src/predictor.ts",
   port: 8000,
   workers: "auto",
+  build: {
+    weights,
+    env: { YOLOV5_WEIGHTS_DIR: "/srv/weights", YOLOV5_WEIGHTS_DOWNLOAD: "0" },
+  },
 });

@@ -1,4 +1,7 @@
 import { Command } from "commander";
+import { registerBuildCommands } from "./commands/build.js";
+import { registerComposeCommand } from "./commands/compose.js";
+import { registerDeployCommand } from "./commands/deploy.js";
 import { registerInitCommand } from "./commands/init.js";
 import { registerOpenApiCommand } from "./commands/openapi.js";
 import { registerPredictCommand } from "./commands/predict.js";
@@ -30,6 +33,9 @@ Examples:
   registerPredictCommand(program);
   registerOpenApiCommand(program);
   registerUiCommand(program);
+  registerBuildCommands(program);
+  registerComposeCommand(program);
+  registerDeployCommand(program);
   for (const command of program.commands)
     command.exitOverride().showHelpAfterError("(add --help for usage)");
   return program;

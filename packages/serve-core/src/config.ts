@@ -31,6 +31,23 @@ export const serveConfigSchema = z
     cors: z
       .union([z.boolean(), z.object({ origin: z.union([z.string(), z.array(z.string())]) })])
       .optional(),
+    build: z
+      .object({
+        weights: z
+          .array(z.string().min(1))
+          .default([])
+          .describe(
+            "Files copied into the image's /srv/weights layer (paths relative to the config file)",
+          ),
+        env: z
+          .record(z.string(), z.string())
+          .default({})
+          .describe("Environment variables set in the image"),
+        baseImage: z.string().min(1).optional().describe("Runtime and builder base image"),
+      })
+      .strict()
+      .optional()
+      .describe("Container image settings for `serve-cli build`"),
   })
   .strict();
 
@@ -67,6 +84,6 @@ export function parseServeConfig(value: unknown, source = "serve.config.ts"): Re
 
 /** The server options in a config (everything but `entry`). */
 export function configServeOptions(config: ResolvedServeConfig): ServeOptions {
-  const { entry: _entry, ...options } = config;
+  const { entry: _entry, build: _build, ...options } = config;
   return options;
 }

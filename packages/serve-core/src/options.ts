@@ -43,7 +43,8 @@ export interface ServeOptions {
   handleSignals?: boolean;
   /**
    * Cross-origin requests: `true` allows any origin, `{ origin }` the given
-   * ones (e.g. a UI served from another host). @default false
+   * ones (e.g. a UI served from another host).
+   * @default from SERVEKIT_CORS_ORIGIN (comma-separated origins or "*"), else false
    */
   cors?: boolean | { origin: string | string[] };
 }
@@ -75,7 +76,7 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     docs: options.docs ?? true,
     ui: options.ui ?? true,
     handleSignals: options.handleSignals ?? true,
-    cors: options.cors ?? false,
+    cors: options.cors ?? corsFromEnvironment(),
   };
   const problems = [
     check(
@@ -111,6 +112,16 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
   if (problems.length > 0)
     throw new TypeError(`invalid serve options:\n- ${problems.join("\n- ")}`);
   return resolved;
+}
+
+/** `SERVEKIT_CORS_ORIGIN` (comma-separated origins, or "*"), for containers configured by environment. */
+function corsFromEnvironment(): ResolvedServeOptions["cors"] {
+  const origins =
+    process.env.SERVEKIT_CORS_ORIGIN?.split(",")
+      .map((o) => o.trim())
+      .filter(Boolean) ?? [];
+  if (origins.length === 0) return false;
+  return origins.includes("*") ? true : { origin: origins };
 }
 
 function check(ok: boolean, problem: string): string | undefined {

@@ -1,0 +1,118 @@
+import type { Command } from "commander";
+import { detectContainerTool } from "../container/detect-container-tool.js";
+import { deployGce } from "../deploy/deploy-gce.js";
+
+interface GceFlags {
+  project: string;
+  zone: string;
+  machineType: string;
+  name: string;
+  port: string;
+  registry?: string;
+  image?: string;
+  env?: string[];
+  tag?: string;
+  timeout: string;
+  builder?: string;
+  dryRun?: boolean;
+  delete?: boolean;
+}
+
+/** `serve-cli deploy gce`. */
+export function registerDeployCommand(program: Command): void {
+  const deploy = program
+    .command("deploy")
+    .description("Deploy a built image to a cloud (gce: a Compute Engine VM)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ serve-cli deploy gce --project my-project --name yolov5 --image yolov5:latest \\
+      --registry us-central1-docker.pkg.dev/my-project/servekit --dry-run`,
+    );
+  deploy
+    .command("gce")
+    .description(
+      "Push an image to Artifact Registry and run it on a Compute Engine VM (Container-Optimized OS)",
+    )
+    .requiredOption("--project <id>", "Google Cloud project id")
+    .requiredOption("--name <vm>", "VM name (lowercase letters, digits, hyphens)")
+    .option("--image <name:tag>", "the locally built image to deploy (serve-cli build made it)")
+    .option("--registry <path>", "Artifact Registry repository: REGION-docker.pkg.dev/PROJECT/REPO")
+    .option("--zone <zone>", "Compute Engine zone", "us-central1-a")
+    .option("--machine-type <type>", "machine type of the VM", "e2-standard-2")
+    .option("-p, --port <port>", "port the server listens on, opened in the firewall", "8000")
+    .option("-e, --env <KEY=VALUE>", "environment of the container; repeat for more", collect)
+    .option(
+      "--tag <tag>",
+      "network tag of the VM, the firewall rule's target (default: servekit-<port>)",
+    )
+    .option("--timeout <seconds>", "how long to wait for /health/ready to answer 200", "300")
+    .option("--builder <tool>", "docker, podman or buildah (default: the first one found)")
+    .option("--dry-run", "print the commands instead of running them (runs nothing)")
+    .option("--delete", "delete the VM and its firewall rule instead of deploying")
+    .addHelpText(
+      "after",
+      `
+Runs gcloud (https://cloud.google.com/sdk/docs/install; gcloud auth login first) and
+your container tool. Re-running updates the VM's container instead of creating it.
+Progress goes to stderr; the server's URL (or the --dry-run commands) to stdout.
+
+Examples:
+  $ serve-cli deploy gce --project my-project --name yolov5 --image yolov5:latest \\
+      --registry us-central1-docker.pkg.dev/my-project/servekit --dry-run
+  $ serve-cli deploy gce --project my-project --name yolov5 --image yolov5:latest \\
+      --registry us-central1-docker.pkg.dev/my-project/servekit -e LOG_LEVEL=debug
+  $ serve-cli deploy gce --project my-project --name yolov5 --delete`,
+    )
+    .action(async (flags: GceFlags) => {
+      const result = await deployGce(
+        {
+          project: flags.project,
+          zone: flags.zone,
+          machineType: flags.machineType,
+          name: flags.name,
+          port: flags.port,
+          registry: flags.registry,
+          image: flags.image,
+          env: flags.env ?? [],
+          networkTag: flags.tag,
+          timeoutSeconds: flags.timeout,
+          builder: flags.builder,
+          dryRun: flags.dryRun ?? false,
+          delete: flags.delete ?? false,
+        },
+        {
+          containerTool: () => detectContainerTool(flags.builder),
+          log: (line) => process.stderr.write(`${line}\n`),
+        },
+      );
+      switch (result.kind) {
+        case "dry-run":
+          process.stdout.write(result.script);
+          break;
+        case "deployed":
+          process.stderr.write(
+            `\n  ${flags.name} is ready (${result.created ? "created" : "updated"}): ${result.url}\n` +
+              `  docs ${result.url}/docs   UI ${result.url}/ui\n\n`,
+          );
+          process.stdout.write(`${result.url}\n`);
+          break;
+        case "deleted":
+          process.stderr.write(
+            result.removed.length > 0
+              ? `deleted ${result.removed.join(" and ")}\n`
+              : "nothing to delete\n",
+          );
+          break;
+        default: {
+          const unexpected: never = result;
+          throw new TypeError(`unexpected deploy result ${JSON.stringify(unexpected)}`);
+        }
+      }
+    });
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
