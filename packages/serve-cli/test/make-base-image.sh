@@ -21,7 +21,8 @@ if [ ! -x "$rootfs/bin/sh" ]; then
 fi
 
 node_bin="$(command -v node)"
-node_modules="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")"   # …/lib/node_modules
+# npm is a link to …/lib/node_modules/npm/bin/npm-cli.js: three levels up is …/lib/node_modules.
+node_modules="$(dirname "$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")")"
 install -D -m 0755 "$node_bin" "$rootfs/usr/local/bin/node"
 mkdir -p "$rootfs/usr/local/lib"
 rm -rf "$rootfs/usr/local/lib/node_modules"
