@@ -428,3 +428,33 @@ describe("the /ui playground", () => {
     await app.lifecycle.close();
   });
 });
+
+describe("API keys and rate limits", () => {
+  it("protects predictions and metrics but leaves probes, docs and the UI open", async () => {
+    const app = createApp(fixturePredictor, { logLevel: "silent", apiKeys: ["secret-key-1"] });
+    await app.lifecycle.ready;
+    expect((await postJson(app, "/predict", {})).status).toBe(401);
+    expect((await app.request("/metrics")).status).toBe(401);
+    expect(
+      (await postJson(app, "/predict", {}, { authorization: "Bearer secret-key-1" })).status,
+    ).toBe(200);
+    for (const path of ["/health", "/health/ready", "/docs", "/ui", "/openapi.json", "/"]) {
+      expect((await app.request(path)).status).toBe(200);
+    }
+    await app.lifecycle.close();
+  });
+
+  it("limits each client and answers 429 with Retry-After", async () => {
+    const app = createApp(fixturePredictor, {
+      logLevel: "silent",
+      rateLimit: { requestsPerMinute: 60, burst: 2 },
+    });
+    await app.lifecycle.ready;
+    const statuses = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push((await postJson(app, "/predict", {}, { "x-api-key": "client-a" })).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    expect((await app.request("/health")).status).toBe(200);
+    await app.lifecycle.close();
+  });
+});

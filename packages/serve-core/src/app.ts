@@ -1,15 +1,20 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { inPoolWorker } from "./executor/pool-worker-context.js";
 import { createLogger } from "./logger.js";
+import { httpMetrics } from "./metrics/http-metrics.js";
+import { ServeMetrics } from "./metrics/serve-metrics.js";
 import { accessLog } from "./middleware/access-log.js";
+import { apiKeyAuth } from "./middleware/api-key-auth.js";
 import { crossOrigin } from "./middleware/cross-origin.js";
 import { errorHandler, notFoundHandler } from "./middleware/error-handler.js";
+import { rateLimit } from "./middleware/rate-limit.js";
 import { requestIdMiddleware } from "./middleware/request-id.js";
 import { resolveServeOptions, type ServeOptions } from "./options.js";
 import { type Health, PredictionService } from "./prediction-service.js";
 import type { AnyPredictor } from "./predictor.js";
 import { registerDocsRoutes } from "./routes/docs.js";
 import { registerHealthRoutes } from "./routes/health.js";
+import { registerMetricsRoute } from "./routes/metrics.js";
 import { registerOpenApiRoute } from "./routes/openapi.js";
 import { registerPredictRoute } from "./routes/predict.js";
 import { registerPredictionsRoute } from "./routes/predictions.js";
@@ -47,13 +52,25 @@ export function createApp(predictor: AnyPredictor, options: ServeOptions = {}): 
     );
   }
   const log = resolved.logger ?? createLogger({ level: resolved.logLevel, name: predictor.name });
-  const service = new PredictionService(predictor, resolved, log);
+  // Metrics: one registry per app (several apps may share a process).
+  const metrics = resolved.metrics
+    ? new ServeMetrics({ predictor, workers: resolved.workers, log })
+    : undefined;
+  const service = new PredictionService({ predictor, options: resolved, log, metrics });
+  metrics?.watch(service);
   const app = new OpenAPIHono();
   const deps: RouteDeps = { app, predictor, service, options: resolved, log };
 
   app.use(requestIdMiddleware());
+  if (metrics) app.use(httpMetrics(metrics));
   if (resolved.cors) app.use(crossOrigin(resolved.cors));
   app.use(accessLog(log));
+  if (resolved.apiKeys.length > 0) {
+    app.use(apiKeyAuth({ keys: resolved.apiKeys, publicPaths: resolved.publicPaths }));
+  }
+  if (resolved.rateLimit) {
+    app.use(rateLimit({ ...resolved.rateLimit, exemptPaths: resolved.publicPaths }));
+  }
   app.onError(errorHandler(log));
   app.notFound(notFoundHandler());
 
@@ -62,6 +79,7 @@ export function createApp(predictor: AnyPredictor, options: ServeOptions = {}): 
   registerPredictRoute(deps);
   registerPredictionsRoute(deps);
   registerOpenApiRoute(deps);
+  if (metrics) registerMetricsRoute(deps, metrics);
   if (resolved.docs) registerDocsRoutes(deps);
   if (resolved.ui) app.route("/", uiRoutes({ title: predictor.name }));
 

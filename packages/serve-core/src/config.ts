@@ -28,6 +28,16 @@ export const serveConfigSchema = z
     logLevel: LogLevel.optional(),
     docs: z.boolean().optional(),
     ui: z.boolean().optional(),
+    metrics: z.boolean().optional(),
+    apiKeys: z.array(z.string().min(8, "API keys must be at least 8 characters")).optional(),
+    publicPaths: z.array(z.string().startsWith("/")).optional(),
+    rateLimit: z
+      .object({
+        requestsPerMinute: z.number().positive(),
+        burst: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .optional(),
     cors: z
       .union([z.boolean(), z.object({ origin: z.union([z.string(), z.array(z.string())]) })])
       .optional(),

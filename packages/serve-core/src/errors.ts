@@ -3,11 +3,13 @@
  */
 export type ErrorCode =
   | "MALFORMED_REQUEST"
+  | "UNAUTHORIZED"
   | "NOT_FOUND"
   | "METHOD_NOT_ALLOWED"
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
   | "INVALID_INPUT"
+  | "RATE_LIMITED"
   | "OVERLOADED"
   | "NOT_READY"
   | "TIMEOUT"
@@ -15,21 +17,25 @@ export type ErrorCode =
   | "WORKER_CRASHED"
   | "INTERNAL";
 
-const STATUS_BY_CODE: Record<ErrorCode, 400 | 404 | 405 | 413 | 415 | 422 | 429 | 500 | 503 | 504> =
-  {
-    MALFORMED_REQUEST: 400,
-    NOT_FOUND: 404,
-    METHOD_NOT_ALLOWED: 405,
-    PAYLOAD_TOO_LARGE: 413,
-    UNSUPPORTED_MEDIA_TYPE: 415,
-    INVALID_INPUT: 422,
-    OVERLOADED: 503,
-    NOT_READY: 503,
-    TIMEOUT: 504,
-    PREDICTION_FAILED: 500,
-    WORKER_CRASHED: 500,
-    INTERNAL: 500,
-  };
+const STATUS_BY_CODE: Record<
+  ErrorCode,
+  400 | 401 | 404 | 405 | 413 | 415 | 422 | 429 | 500 | 503 | 504
+> = {
+  MALFORMED_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  INVALID_INPUT: 422,
+  RATE_LIMITED: 429,
+  OVERLOADED: 503,
+  NOT_READY: 503,
+  TIMEOUT: 504,
+  PREDICTION_FAILED: 500,
+  WORKER_CRASHED: 500,
+  INTERNAL: 500,
+};
 
 /** The HTTP status a client gets for an {@link ErrorCode}. */
 export function statusForCode(code: ErrorCode): (typeof STATUS_BY_CODE)[ErrorCode] {

@@ -29,6 +29,7 @@ export {
 } from "./file-input.js";
 export { findFileFields } from "./find-file-fields.js";
 export { createLogger, type Logger, type LogLevel, type PredictorLogger } from "./logger.js";
+export type { MetricLabels, PredictorMetrics } from "./metrics/predictor-metrics.js";
 export { type ResolvedServeOptions, resolveServeOptions, type ServeOptions } from "./options.js";
 export type { Health, HealthStatus } from "./prediction-service.js";
 export {

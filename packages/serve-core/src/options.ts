@@ -39,8 +39,22 @@ export interface ServeOptions {
   docs?: boolean;
   /** Serve `/ui` (the playground generated from the input schema). @default true */
   ui?: boolean;
+  /**
+   * API keys accepted as `Authorization: Bearer <key>` or `X-API-Key`; none
+   * means no authentication. @default SERVEKIT_API_KEYS (comma-separated), else none
+   */
+  apiKeys?: string[];
+  /**
+   * Path prefixes open without a key and not rate limited.
+   * @default ["/health", "/docs", "/ui", "/openapi.json"] (and "/")
+   */
+  publicPaths?: string[];
+  /** Per-client limit (by API key, else address); over it, 429 with Retry-After. @default none */
+  rateLimit?: { requestsPerMinute: number; burst?: number };
   /** On SIGTERM/SIGINT, drain and exit 0 (only for `serve`). @default true */
   handleSignals?: boolean;
+  /** Serve `GET /metrics` (Prometheus) and record the metrics behind it. @default true */
+  metrics?: boolean;
   /**
    * Cross-origin requests: `true` allows any origin, `{ origin }` the given
    * ones (e.g. a UI served from another host).
@@ -51,7 +65,8 @@ export interface ServeOptions {
 
 /** {@link ServeOptions} with every default applied. */
 export interface ResolvedServeOptions
-  extends Required<Omit<ServeOptions, "logger" | "predictorModule" | "workers">> {
+  extends Required<Omit<ServeOptions, "logger" | "predictorModule" | "workers" | "rateLimit">> {
+  rateLimit: ServeOptions["rateLimit"];
   workers: number;
   predictorModule: string | undefined;
   logger: Logger | undefined;
@@ -76,7 +91,11 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     docs: options.docs ?? true,
     ui: options.ui ?? true,
     handleSignals: options.handleSignals ?? true,
+    metrics: options.metrics ?? true,
     cors: options.cors ?? corsFromEnvironment(),
+    apiKeys: options.apiKeys ?? listFromEnvironment("SERVEKIT_API_KEYS"),
+    publicPaths: options.publicPaths ?? ["/health", "/docs", "/ui", "/openapi.json"],
+    rateLimit: options.rateLimit,
   };
   const problems = [
     check(
@@ -108,6 +127,10 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
       resolved.shutdownGraceMs >= 0,
       `\`shutdownGraceMs\` must be ≥ 0, got ${resolved.shutdownGraceMs}`,
     ),
+    check(
+      resolved.rateLimit === undefined || resolved.rateLimit.requestsPerMinute > 0,
+      `\`rateLimit.requestsPerMinute\` must be > 0, got ${resolved.rateLimit?.requestsPerMinute}`,
+    ),
   ].filter((p): p is string => p !== undefined);
   if (problems.length > 0)
     throw new TypeError(`invalid serve options:\n- ${problems.join("\n- ")}`);
@@ -122,6 +145,15 @@ function corsFromEnvironment(): ResolvedServeOptions["cors"] {
       .filter(Boolean) ?? [];
   if (origins.length === 0) return false;
   return origins.includes("*") ? true : { origin: origins };
+}
+
+function listFromEnvironment(name: string): string[] {
+  return (
+    process.env[name]
+      ?.split(",")
+      .map((v) => v.trim())
+      .filter(Boolean) ?? []
+  );
 }
 
 function check(ok: boolean, problem: string): string | undefined {

@@ -4,6 +4,8 @@ import { createExecutor } from "./executor/create-executor.js";
 import type { Executor } from "./executor/executor.js";
 import type { SetupReport } from "./executor/setup-report.js";
 import type { Logger } from "./logger.js";
+import { forwardPredictorMetrics } from "./metrics/predictor-metrics.js";
+import type { ServeMetrics } from "./metrics/serve-metrics.js";
 import type { ResolvedServeOptions } from "./options.js";
 import type { AnyPredictor } from "./predictor.js";
 import { invalidInputError } from "./validation-issues.js";
@@ -30,6 +32,14 @@ export interface PredictionOutcome {
   runMs: number;
 }
 
+export interface PredictionServiceDeps {
+  predictor: AnyPredictor;
+  options: ResolvedServeOptions;
+  log: Logger;
+  /** Where outcomes, timings and the predictor's own metrics go; absent with `metrics: false`. */
+  metrics?: ServeMetrics | undefined;
+}
+
 /**
  * Runs validated inputs through the predictor: admission (readiness,
  * concurrency, queue), timeout, the executor, and the output check.
@@ -38,15 +48,21 @@ export interface PredictionOutcome {
 export class PredictionService {
   private readonly executor: Executor;
   private readonly limiter: ConcurrencyLimiter;
+  private readonly predictor: AnyPredictor;
+  private readonly options: ResolvedServeOptions;
+  private readonly log: Logger;
+  private readonly metrics: ServeMetrics | undefined;
   private draining = false;
   private started: Promise<void> | undefined;
 
-  constructor(
-    private readonly predictor: AnyPredictor,
-    private readonly options: ResolvedServeOptions,
-    private readonly log: Logger,
-  ) {
-    this.executor = createExecutor(predictor, options, log);
+  constructor({ predictor, options, log, metrics }: PredictionServiceDeps) {
+    this.predictor = predictor;
+    this.options = options;
+    this.log = log;
+    this.metrics = metrics;
+    // With metrics off, ctx.metrics still checks its calls, then drops them.
+    const predictorMetrics = metrics?.predictorMetrics ?? forwardPredictorMetrics(() => {});
+    this.executor = createExecutor({ predictor, options, log, predictorMetrics });
     this.limiter = new ConcurrencyLimiter(
       Math.min(options.maxConcurrency, this.executor.capacity),
       options.maxQueue,
@@ -59,6 +75,7 @@ export class PredictionService {
       const begin = performance.now();
       await this.executor.start();
       const ms = Math.round(performance.now() - begin);
+      this.metrics?.observeSetup(ms / 1000); // metrics: setup duration
       if (this.executor.state === "READY") this.log.info({ ms }, "predictor ready");
       else this.log.error({ ms, error: this.executor.setup.error }, "predictor setup failed");
     })();
@@ -72,6 +89,16 @@ export class PredictionService {
       setup: this.executor.setup,
       draining: this.draining,
     };
+  }
+
+  /** Predictions holding a slot now (a timed-out one until it really stops). */
+  get inFlight(): number {
+    return this.limiter.active;
+  }
+
+  /** Predictions waiting for a slot. */
+  get queued(): number {
+    return this.limiter.queued;
   }
 
   /** Readiness: every worker is up (READY or BUSY) and the server is not shutting down. */
@@ -88,10 +115,10 @@ export class PredictionService {
     requestId: string,
     signal: AbortSignal,
   ): Promise<PredictionOutcome> {
-    this.assertAccepting();
     const queued = performance.now();
-    const release = await this.limiter.acquire(signal);
+    const release = await this.admit(signal);
     const running = performance.now();
+    this.metrics?.observeQueueWait((running - queued) / 1000); // metrics: queue wait
     const timeout = new AbortController();
     const timer = setTimeout(
       () =>
@@ -116,15 +143,20 @@ export class PredictionService {
     try {
       const { output, logs } = await raceAbort(work, jobSignal);
       const checked = await this.checkOutput(output);
+      const runMs = performance.now() - running;
+      this.metrics?.observePrediction("succeeded", runMs / 1000); // metrics: outcome, run time
       return {
         output: checked,
         logs,
         startedAt,
         completedAt: new Date(),
         queueMs: running - queued,
-        runMs: performance.now() - running,
+        runMs,
       };
     } catch (error) {
+      // metrics: how it ended, and how long it ran
+      const status = timeout.signal.aborted ? "timeout" : signal.aborted ? "cancelled" : "failed";
+      this.metrics?.observePrediction(status, (performance.now() - running) / 1000);
       throw this.classify(error, requestId);
     }
   }
@@ -140,6 +172,17 @@ export class PredictionService {
   async close(): Promise<void> {
     this.draining = true;
     await this.executor.close();
+  }
+
+  /** Waits for a slot; a refusal counts as `rejected`, a client gone while queued as `cancelled`. */
+  private async admit(signal: AbortSignal): Promise<() => void> {
+    try {
+      this.assertAccepting();
+      return await this.limiter.acquire(signal);
+    } catch (error) {
+      this.metrics?.observePrediction(signal.aborted ? "cancelled" : "rejected");
+      throw error;
+    }
   }
 
   private assertAccepting(): void {

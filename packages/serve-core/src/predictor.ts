@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { PredictorLogger } from "./logger.js";
+import type { PredictorMetrics } from "./metrics/predictor-metrics.js";
 
 /** What `setup` receives. */
 export interface SetupContext {
@@ -9,6 +10,8 @@ export interface SetupContext {
   signal: AbortSignal;
   /** 0-based index of the worker thread running this setup (0 when inline). */
   workerIndex: number;
+  /** The predictor's own counters and histograms, on `GET /metrics` (docs/metrics.md). */
+  metrics: PredictorMetrics;
 }
 
 /** What `predict` receives besides its input. */
@@ -21,6 +24,8 @@ export interface PredictContext<State> {
   signal: AbortSignal;
   /** The request id (from `X-Request-Id` or generated). */
   requestId: string;
+  /** The predictor's own counters and histograms, on `GET /metrics` (docs/metrics.md). */
+  metrics: PredictorMetrics;
 }
 
 /** How the `/ui` playground shows a predictor's output. */

@@ -14,7 +14,7 @@ export interface BuildOptions {
   tag?: string;
   /** docker, podman or buildah. @default the first usable one */
   builder?: string;
-  /** Where to write the build context. @default a folder under the OS temp dir */
+  /** Where to write (and keep) the build context. @default a fresh folder under the OS temp dir, removed afterwards */
   contextDir?: string;
   baseImage?: string;
   gpu?: boolean;
@@ -59,25 +59,28 @@ export async function buildImage(options: BuildOptions): Promise<BuildResult> {
     throw usageError(`-t must be a lowercase image name like "yolov5:1.0", got "${image}"`);
   }
   const tool = await detectContainerTool(options.builder);
-  const context = await contextFor(
-    loaded,
-    options,
-    options.contextDir ?? join(tmpdir(), `servekit-build-${loaded.predictor.name}`),
-  );
-  const started = performance.now();
-  await tool.build({
-    contextDir: context.dir,
-    dockerfile: context.dockerfile,
-    tag: image,
-    ...(options.onOutput ? { onOutput: options.onOutput } : {}),
-  });
-  return {
-    image,
-    builder: tool.name,
-    seconds: (performance.now() - started) / 1000,
-    sizeBytes: await tool.imageSize(image),
-    context,
-  };
+  // A fresh directory per build (two builds at once must not share one); kept only when asked for.
+  const contextDir =
+    options.contextDir ?? mkdtempSync(join(tmpdir(), `servekit-build-${loaded.predictor.name}-`));
+  try {
+    const context = await contextFor(loaded, options, contextDir);
+    const started = performance.now();
+    await tool.build({
+      contextDir: context.dir,
+      dockerfile: context.dockerfile,
+      tag: image,
+      ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+    });
+    return {
+      image,
+      builder: tool.name,
+      seconds: (performance.now() - started) / 1000,
+      sizeBytes: await tool.imageSize(image),
+      context,
+    };
+  } finally {
+    if (!options.contextDir) rmSync(contextDir, { recursive: true, force: true });
+  }
 }
 
 /** The Dockerfile `build` would use for a target, without building. */
@@ -141,7 +144,7 @@ Examples:
         });
         process.stderr.write(
           `\nbuilt ${result.image} with ${result.builder} in ${result.seconds.toFixed(1)} s (${megabytes(result.sizeBytes)})\n` +
-            `context: ${result.context.dir}${result.context.weights.length > 0 ? `; weights: ${result.context.weights.length} file(s)` : ""}\n`,
+            `${flags.context ? `context kept in ${result.context.dir}; ` : ""}weights: ${result.context.weights.length} file(s)\n`,
         );
         process.stdout.write(`${result.image}\n`);
       },

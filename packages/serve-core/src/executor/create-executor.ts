@@ -1,18 +1,32 @@
 import { ServeError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import type { PredictorMetrics } from "../metrics/predictor-metrics.js";
 import type { ResolvedServeOptions } from "../options.js";
 import type { AnyPredictor } from "../predictor.js";
 import type { Executor } from "./executor.js";
 import { InlineExecutor } from "./inline-executor.js";
+import { PredictorHost } from "./predictor-host.js";
 import { WorkerPool } from "./worker-pool.js";
 
+export interface ExecutorDeps {
+  predictor: AnyPredictor;
+  options: ResolvedServeOptions;
+  log: Logger;
+  /** `ctx.metrics`: used inline, and replaying what pool workers forward. */
+  predictorMetrics: PredictorMetrics;
+}
+
 /** The executor the options ask for: inline when `workers` is 0, else a worker pool. */
-export function createExecutor(
-  predictor: AnyPredictor,
-  options: ResolvedServeOptions,
-  log: Logger,
-): Executor {
-  if (options.workers === 0) return new InlineExecutor(predictor, log, options.maxConcurrency);
+export function createExecutor({
+  predictor,
+  options,
+  log,
+  predictorMetrics,
+}: ExecutorDeps): Executor {
+  if (options.workers === 0) {
+    const host = new PredictorHost({ predictor, log, workerIndex: 0, metrics: predictorMetrics });
+    return new InlineExecutor(host, options.maxConcurrency);
+  }
   const moduleUrl = options.predictorModule ?? predictor.moduleUrl;
   if (!moduleUrl) {
     throw new ServeError(
@@ -27,5 +41,6 @@ export function createExecutor(
     log,
     logLevel: options.logLevel,
     abortGraceMs: options.abortGraceMs,
+    predictorMetrics,
   });
 }

@@ -1,7 +1,5 @@
-import type { Logger } from "../logger.js";
-import type { AnyPredictor } from "../predictor.js";
 import type { Executor, ExecutorState, JobResult, PredictionJob } from "./executor.js";
-import { PredictorHost } from "./predictor-host.js";
+import type { PredictorHost } from "./predictor-host.js";
 import { pendingSetupReport, type SetupReport } from "./setup-report.js";
 
 /**
@@ -11,16 +9,12 @@ import { pendingSetupReport, type SetupReport } from "./setup-report.js";
 export class InlineExecutor implements Executor {
   state: ExecutorState = "STARTING";
   setup: SetupReport = pendingSetupReport();
-  private readonly host: PredictorHost;
   private readonly shutdown = new AbortController();
 
   constructor(
-    predictor: AnyPredictor,
-    log: Logger,
+    private readonly host: PredictorHost,
     readonly capacity: number,
-  ) {
-    this.host = new PredictorHost(predictor, log, 0);
-  }
+  ) {}
 
   get accepting(): boolean {
     return this.state === "READY";

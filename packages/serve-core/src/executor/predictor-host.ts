@@ -1,7 +1,17 @@
 import { CapturingLogger, type Logger } from "../logger.js";
+import type { PredictorMetrics } from "../metrics/predictor-metrics.js";
 import type { AnyPredictor } from "../predictor.js";
 import type { JobResult, PredictionJob } from "./executor.js";
 import type { SetupReport } from "./setup-report.js";
+
+export interface PredictorHostOptions {
+  predictor: AnyPredictor;
+  log: Logger;
+  /** 0-based index of this worker thread (0 inline). */
+  workerIndex: number;
+  /** `ctx.metrics` in setup and predict: the app's registry inline, forwarding from a worker. */
+  metrics: PredictorMetrics;
+}
 
 /**
  * Runs one predictor's setup and predictions in the current thread: used
@@ -10,18 +20,17 @@ import type { SetupReport } from "./setup-report.js";
 export class PredictorHost {
   private state: unknown;
 
-  constructor(
-    private readonly predictor: AnyPredictor,
-    private readonly log: Logger,
-    private readonly workerIndex: number,
-  ) {}
+  constructor(private readonly options: PredictorHostOptions) {}
 
   /** Runs `setup` and reports how it went; never throws. */
   async setup(signal: AbortSignal): Promise<SetupReport> {
     const started_at = new Date().toISOString();
-    const log = new CapturingLogger(this.log.child({ phase: "setup", worker: this.workerIndex }));
+    const { predictor, workerIndex, metrics } = this.options;
+    const log = new CapturingLogger(
+      this.options.log.child({ phase: "setup", worker: workerIndex }),
+    );
     try {
-      this.state = await this.predictor.setup?.({ log, signal, workerIndex: this.workerIndex });
+      this.state = await predictor.setup?.({ log, signal, workerIndex, metrics });
       return {
         started_at,
         completed_at: new Date().toISOString(),
@@ -29,7 +38,7 @@ export class PredictorHost {
         logs: log.text(),
       };
     } catch (error) {
-      this.log.error({ err: error, worker: this.workerIndex }, "predictor setup failed");
+      this.options.log.error({ err: error, worker: workerIndex }, "predictor setup failed");
       return {
         started_at,
         completed_at: new Date().toISOString(),
@@ -42,12 +51,13 @@ export class PredictorHost {
 
   /** Runs `predict`; errors are thrown as-is for the caller to classify. */
   async predict(job: PredictionJob): Promise<JobResult> {
-    const log = new CapturingLogger(this.log.child({ request_id: job.requestId }));
-    const output = await this.predictor.predict(job.input, {
+    const log = new CapturingLogger(this.options.log.child({ request_id: job.requestId }));
+    const output = await this.options.predictor.predict(job.input, {
       state: this.state,
       log,
       signal: job.signal,
       requestId: job.requestId,
+      metrics: this.options.metrics,
     });
     return { output, logs: log.text() };
   }

@@ -2,6 +2,7 @@
 // setup once, then runs predictions one at a time as the pool sends them.
 import { parentPort, workerData } from "node:worker_threads";
 import { createLogger } from "../logger.js";
+import { forwardPredictorMetrics } from "../metrics/predictor-metrics.js";
 import { type AnyPredictor, isPredictor } from "../predictor.js";
 import { PredictorHost } from "./predictor-host.js";
 import {
@@ -39,7 +40,13 @@ async function loadPredictor(): Promise<AnyPredictor> {
 async function main(): Promise<void> {
   let host: PredictorHost;
   try {
-    host = new PredictorHost(await loadPredictor(), log, boot.workerIndex);
+    host = new PredictorHost({
+      predictor: await loadPredictor(),
+      log,
+      workerIndex: boot.workerIndex,
+      // ctx.metrics calls go to the main thread, which owns the registry.
+      metrics: forwardPredictorMetrics((call) => send({ type: "metric", call })),
+    });
   } catch (error) {
     log.error({ err: error }, "could not load the predictor module");
     const now = new Date().toISOString();

@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ServeError } from "../errors.js";
 import type { Logger, LogLevel } from "../logger.js";
+import type { MetricCall, PredictorMetrics } from "../metrics/predictor-metrics.js";
 import type { Executor, ExecutorState, JobResult, PredictionJob } from "./executor.js";
 import { POOL_WORKER_MARK } from "./pool-worker-context.js";
 import { mergeSetupReports, pendingSetupReport, type SetupReport } from "./setup-report.js";
@@ -26,6 +27,8 @@ export interface WorkerPoolOptions {
   logLevel: LogLevel;
   /** How long a worker may ignore an abort before it is terminated and replaced. */
   abortGraceMs: number;
+  /** Replays the `ctx.metrics` calls workers forward. */
+  predictorMetrics: PredictorMetrics;
 }
 
 interface PendingJob {
@@ -129,6 +132,10 @@ export class WorkerPool implements Executor {
     this.slots[index] = slot;
     return new Promise<void>((resolve) => {
       worker.on("message", (message: FromWorker) => {
+        if (message.type === "metric") {
+          this.recordMetric(message.call, index);
+          return;
+        }
         if (message.type === "setup") {
           slot.setup = message.report;
           slot.ready = message.report.status === "succeeded";
@@ -149,13 +156,22 @@ export class WorkerPool implements Executor {
     });
   }
 
-  private finish(slot: Slot, message: Exclude<FromWorker, { type: "setup" }>): void {
+  private finish(slot: Slot, message: Extract<FromWorker, { type: "result" | "failure" }>): void {
     const pending = slot.current;
     if (!pending || pending.id !== message.id) return;
     this.release(slot);
     if (message.type === "result") pending.resolve({ output: message.output, logs: message.logs });
     else pending.reject(fromWireError(message.error));
     this.dispatch();
+  }
+
+  /** Records a forwarded metric call; a bad one is logged, never allowed to break the pool. */
+  private recordMetric(call: MetricCall, worker: number): void {
+    try {
+      this.options.predictorMetrics[call.kind](call.name, call.value, call.labels);
+    } catch (error) {
+      this.options.log.warn({ err: error, worker }, "dropped a predictor metric from a worker");
+    }
   }
 
   private onExit(slot: Slot, exitCode: number): void {

@@ -1,6 +1,7 @@
 import type { ErrorCode } from "../errors.js";
 import { ServeError } from "../errors.js";
 import type { LogLevel } from "../logger.js";
+import type { MetricCall } from "../metrics/predictor-metrics.js";
 import type { POOL_WORKER_MARK } from "./pool-worker-context.js";
 import type { SetupReport } from "./setup-report.js";
 
@@ -23,7 +24,9 @@ export type ToWorker =
 export type FromWorker =
   | { type: "setup"; report: SetupReport }
   | { type: "result"; id: number; output: unknown; logs: string }
-  | { type: "failure"; id: number; error: WireError; logs: string };
+  | { type: "failure"; id: number; error: WireError; logs: string }
+  // A predictor's ctx.metrics call, recorded in the main thread's registry.
+  | { type: "metric"; call: MetricCall };
 
 /** An error that crossed the thread boundary: a ServeError's fields, or an opaque failure. */
 export interface WireError {

@@ -33,6 +33,7 @@ export function registerRootRoute({ app, predictor, options }: RouteDeps): void 
     predictions: "/predictions",
     ...(options.docs ? { docs: "/docs" } : {}),
     ...(options.ui ? { ui: "/ui" } : {}),
+    ...(options.metrics ? { metrics: "/metrics" } : {}),
   };
   app.get(route.path, (c) =>
     c.json({

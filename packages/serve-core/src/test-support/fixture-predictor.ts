@@ -1,5 +1,6 @@
 // A predictor for the core's own tests: echoes its input and can be told to
-// sleep, burn CPU, throw, or kill its worker thread.
+// sleep, burn CPU, throw, or kill its worker thread, and records metrics of
+// its own (servekit_predictor_fixture_*) through ctx.metrics.
 import { createHash } from "node:crypto";
 import { definePredictor, image, ServeError, z } from "../index.js";
 
@@ -21,6 +22,10 @@ export const fixturePredictor = definePredictor({
       .default(0)
       .describe("Burn CPU this long, blocking its thread"),
     image: image({ description: "Optional image, hashed" }).optional(),
+    tally: z
+      .boolean()
+      .default(false)
+      .describe("Count this prediction in the predictor's own metrics (ctx.metrics)"),
   }),
   output: z.object({
     text: z.string(),
@@ -33,6 +38,7 @@ export const fixturePredictor = definePredictor({
   examples: [{ text: "hi", count: 2 }],
   async setup(ctx) {
     ctx.log.info("fixture setup running");
+    ctx.metrics.increment("fixture_setups_total");
     if (process.env.FIXTURE_SETUP_FAIL === "1")
       throw new Error("weights not found: /nowhere/model.onnx");
     const delay = Number(process.env.FIXTURE_SETUP_MS ?? 0);
@@ -41,6 +47,10 @@ export const fixturePredictor = definePredictor({
   },
   async predict(input, ctx) {
     ctx.log.info(`predicting ${input.mode}`);
+    if (input.tally) {
+      ctx.metrics.increment("fixture_tallies_total", 1, { mode: input.mode });
+      ctx.metrics.observe("fixture_text_length", input.text.length);
+    }
     if (input.busy_ms > 0) {
       const end = performance.now() + input.busy_ms;
       while (performance.now() < end) {
