@@ -1,3 +1,4 @@
+import { Batcher } from "./batcher.js";
 import { ConcurrencyLimiter } from "./concurrency-limiter.js";
 import { ServeError, toServeError } from "./errors.js";
 import { createExecutor } from "./executor/create-executor.js";
@@ -48,6 +49,7 @@ export interface PredictionServiceDeps {
 export class PredictionService {
   private readonly executor: Executor;
   private readonly limiter: ConcurrencyLimiter;
+  private readonly batcher: Batcher | undefined;
   private readonly predictor: AnyPredictor;
   private readonly options: ResolvedServeOptions;
   private readonly log: Logger;
@@ -63,10 +65,13 @@ export class PredictionService {
     // With metrics off, ctx.metrics still checks its calls, then drops them.
     const predictorMetrics = metrics?.predictorMetrics ?? forwardPredictorMetrics(() => {});
     this.executor = createExecutor({ predictor, options, log, predictorMetrics });
+    // With batching, each executor slot runs up to maxSize predictions at once.
+    const perSlot = predictor.batch?.maxSize ?? 1;
     this.limiter = new ConcurrencyLimiter(
-      Math.min(options.maxConcurrency, this.executor.capacity),
+      Math.min(options.maxConcurrency, this.executor.capacity) * perSlot,
       options.maxQueue,
     );
+    this.batcher = predictor.batch ? new Batcher(this.executor, predictor.batch) : undefined;
   }
 
   /** Runs setup (once); resolves when done, whether it succeeded or not. */
@@ -132,7 +137,9 @@ export class PredictionService {
     );
     const jobSignal = AbortSignal.any([signal, timeout.signal]);
     const startedAt = new Date();
-    const work = this.executor.run({ input, requestId, signal: jobSignal });
+    const work = this.batcher
+      ? this.batcher.submit(input, jobSignal)
+      : this.executor.run({ input, requestId, signal: jobSignal });
     // The slot is freed when the work really stops, even if we answer earlier.
     void work
       .finally(() => {

@@ -62,6 +62,19 @@ export interface PredictorDefinition<
   examples?: z.input<Input>[];
   /** Runs once per worker before the server reports READY; returns the state `predict` gets. */
   setup?: (ctx: SetupContext) => Promise<State> | State;
+  /**
+   * Dynamic batching: requests arriving together are grouped, up to
+   * `maxSize` or `maxWaitMs` after the first, into one `predictBatch` call.
+   */
+  batch?: { maxSize: number; maxWaitMs: number };
+  /**
+   * Turns a batch of inputs into one result per input, in order; return an
+   * `Error` in an input's place to fail only that input. Used when `batch` is set.
+   */
+  predictBatch?: (
+    inputs: z.output<Input>[],
+    ctx: PredictContext<State>,
+  ) => Promise<(z.input<Output> | Error)[]> | (z.input<Output> | Error)[];
   /** Turns one validated input into one output. */
   predict: (
     input: z.output<Input>,
@@ -128,7 +141,22 @@ function validateDefinition(definition: {
   predict: unknown;
   input: unknown;
   output: unknown;
+  batch?: { maxSize: number; maxWaitMs: number };
+  predictBatch?: unknown;
 }): void {
+  if (definition.batch) {
+    const { maxSize, maxWaitMs } = definition.batch;
+    if (typeof definition.predictBatch !== "function") {
+      throw new TypeError(
+        `predictor "${String(definition.name)}" sets \`batch\` and needs predictBatch(inputs, ctx)`,
+      );
+    }
+    if (!Number.isInteger(maxSize) || maxSize < 1 || !(maxWaitMs >= 0)) {
+      throw new TypeError(
+        `predictor "${String(definition.name)}": batch needs maxSize ≥ 1 (whole) and maxWaitMs ≥ 0, got ${JSON.stringify(definition.batch)}`,
+      );
+    }
+  }
   if (typeof definition.name !== "string" || !NAME_PATTERN.test(definition.name)) {
     throw new TypeError(
       `predictor name must be letters, digits, '.', '_' or '-', e.g. "yolov5"; got ${JSON.stringify(definition.name)}`,

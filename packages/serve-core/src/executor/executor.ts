@@ -9,6 +9,8 @@ export interface PredictionJob {
   requestId: string;
   /** Aborted on timeout, cancel or client disconnect; passed to `predict` as `ctx.signal`. */
   signal: AbortSignal;
+  /** `input` is an array for `predictBatch`; the output is one `{output}` or `{error}` per input. */
+  batch?: boolean;
 }
 
 export interface JobResult {

@@ -3,6 +3,7 @@ import type { PredictorMetrics } from "../metrics/predictor-metrics.js";
 import type { AnyPredictor } from "../predictor.js";
 import type { JobResult, PredictionJob } from "./executor.js";
 import type { SetupReport } from "./setup-report.js";
+import { toWireError } from "./worker-protocol.js";
 
 export interface PredictorHostOptions {
   predictor: AnyPredictor;
@@ -52,13 +53,24 @@ export class PredictorHost {
   /** Runs `predict`; errors are thrown as-is for the caller to classify. */
   async predict(job: PredictionJob): Promise<JobResult> {
     const log = new CapturingLogger(this.options.log.child({ request_id: job.requestId }));
-    const output = await this.options.predictor.predict(job.input, {
+    const ctx = {
       state: this.state,
       log,
       signal: job.signal,
       requestId: job.requestId,
       metrics: this.options.metrics,
-    });
+    };
+    if (job.batch) {
+      const results = await this.options.predictor.predictBatch!(job.input as unknown[], ctx);
+      // Per-input errors become data, so they cross threads and fail only their input.
+      const output = Array.isArray(results)
+        ? results.map((result) =>
+            result instanceof Error ? { error: toWireError(result) } : { output: result },
+          )
+        : results;
+      return { output, logs: log.text() };
+    }
+    const output = await this.options.predictor.predict(job.input, ctx);
     return { output, logs: log.text() };
   }
 }

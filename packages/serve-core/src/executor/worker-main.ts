@@ -70,7 +70,12 @@ async function main(): Promise<void> {
     const controller = new AbortController();
     running.set(message.id, controller);
     host
-      .predict({ input: message.input, requestId: message.requestId, signal: controller.signal })
+      .predict({
+        input: message.input,
+        requestId: message.requestId,
+        signal: controller.signal,
+        ...(message.batch ? { batch: true } : {}),
+      })
       .then(({ output, logs }) =>
         send({ type: "result", id: message.id, output, logs }, transferables(output)),
       )

@@ -216,7 +216,13 @@ export class WorkerPool implements Executor {
         continue;
       }
       const { input, requestId, signal } = pending.job;
-      const message: ToWorker = { type: "run", id: pending.id, input, requestId };
+      const message: ToWorker = {
+        type: "run",
+        id: pending.id,
+        input,
+        requestId,
+        batch: pending.job.batch,
+      };
       try {
         slot.worker.postMessage(message, transferables(input));
       } catch (error) {

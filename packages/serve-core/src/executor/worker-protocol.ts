@@ -17,7 +17,7 @@ export interface WorkerBoot {
 
 /** Messages from the pool to a worker. */
 export type ToWorker =
-  | { type: "run"; id: number; input: unknown; requestId: string }
+  | { type: "run"; id: number; input: unknown; requestId: string; batch?: boolean }
   | { type: "abort"; id: number };
 
 /** Messages from a worker to the pool. */

@@ -1,0 +1,116 @@
+import type { Executor, JobResult } from "./executor/executor.js";
+import { fromWireError, type WireError } from "./executor/worker-protocol.js";
+
+/** Dynamic batching settings a predictor declares. */
+export interface BatchSettings {
+  /** Most inputs in one `predictBatch` call. */
+  maxSize: number;
+  /** Longest the first input of a batch waits for others. */
+  maxWaitMs: number;
+}
+
+/** What `predictBatch` results become on their way back: one per input. */
+export type BatchItemResult = { output: unknown } | { error: WireError };
+
+interface Item {
+  input: unknown;
+  signal: AbortSignal;
+  resolve: (result: JobResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Groups predictions that arrive together into one `predictBatch` call: a
+ * batch leaves when it has `maxSize` inputs, or `maxWaitMs` after its first,
+ * as soon as the executor has a free slot. Each caller gets its own result;
+ * an input that failed fails alone.
+ */
+export class Batcher {
+  private pending: Item[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private waited = false;
+  private running = 0;
+  private nextBatch = 1;
+
+  constructor(
+    private readonly executor: Executor,
+    private readonly settings: BatchSettings,
+  ) {}
+
+  /** Queues one input for the next batch; settles when its batch has run. */
+  submit(input: unknown, signal: AbortSignal): Promise<JobResult> {
+    return new Promise((resolve, reject) => {
+      const item: Item = { input, signal, resolve, reject };
+      signal.addEventListener(
+        "abort",
+        () => {
+          const at = this.pending.indexOf(item);
+          if (at < 0) return; // already in a running batch: its result is dropped by the caller
+          this.pending.splice(at, 1);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+      this.pending.push(item);
+      if (this.pending.length === 1) this.startTimer();
+      this.flush();
+    });
+  }
+
+  private startTimer(): void {
+    this.waited = false;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.waited = true;
+      this.flush();
+    }, this.settings.maxWaitMs);
+  }
+
+  private flush(): void {
+    while (
+      this.running < this.executor.capacity &&
+      this.pending.length > 0 &&
+      (this.waited || this.pending.length >= this.settings.maxSize)
+    ) {
+      const items = this.pending.splice(0, this.settings.maxSize);
+      this.running++;
+      void this.run(items).finally(() => {
+        this.running--;
+        this.flush();
+      });
+      if (this.pending.length > 0) this.startTimer();
+      else clearTimeout(this.timer);
+    }
+  }
+
+  private async run(items: Item[]): Promise<void> {
+    // The batch is cancelled only when every one of its callers has gone.
+    const all = new AbortController();
+    const check = () => {
+      if (items.every((item) => item.signal.aborted)) all.abort(items[0]!.signal.reason);
+    };
+    for (const item of items) item.signal.addEventListener("abort", check, { once: true });
+    check();
+    try {
+      const { output, logs } = await this.executor.run({
+        input: items.map((item) => item.input),
+        requestId: `batch-${this.nextBatch++}`,
+        signal: all.signal,
+        batch: true,
+      });
+      const results = output as BatchItemResult[];
+      if (!Array.isArray(results) || results.length !== items.length) {
+        throw new Error(
+          `predictBatch returned ${Array.isArray(results) ? results.length : typeof results} results for ${items.length} inputs; return one per input, in order`,
+        );
+      }
+      items.forEach((item, i) => {
+        const result = results[i]!;
+        if ("error" in result) item.reject(fromWireError(result.error));
+        else item.resolve({ output: result.output, logs });
+      });
+    } catch (error) {
+      for (const item of items) item.reject(error);
+    }
+  }
+}
