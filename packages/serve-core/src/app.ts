@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { AsyncPredictions } from "./async/async-predictions.js";
 import { inPoolWorker } from "./executor/pool-worker-context.js";
 import { createLogger } from "./logger.js";
 import { httpMetrics } from "./metrics/http-metrics.js";
@@ -12,12 +13,15 @@ import { requestIdMiddleware } from "./middleware/request-id.js";
 import { resolveServeOptions, type ServeOptions } from "./options.js";
 import { type Health, PredictionService } from "./prediction-service.js";
 import type { AnyPredictor } from "./predictor.js";
+import { registerCancelPredictionRoute } from "./routes/cancel-prediction.js";
 import { registerDocsRoutes } from "./routes/docs.js";
+import { registerGetPredictionRoute } from "./routes/get-prediction.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerMetricsRoute } from "./routes/metrics.js";
 import { registerOpenApiRoute } from "./routes/openapi.js";
 import { registerPredictRoute } from "./routes/predict.js";
 import { registerPredictionsRoute } from "./routes/predictions.js";
+import { registerPutPredictionRoute } from "./routes/put-prediction.js";
 import { registerRootRoute } from "./routes/root.js";
 import type { RouteDeps } from "./routes/route-deps.js";
 import { uiRoutes } from "./routes/ui.js";
@@ -29,7 +33,9 @@ export interface AppLifecycle {
   health(): Health;
   /** Stops accepting predictions; resolves true once running and queued ones finished, false after `graceMs`. */
   drain(graceMs: number): Promise<boolean>;
-  /** Stops the workers. */
+  /** Waits for pending webhook deliveries; resolves true once sent (or given up), false after `graceMs`. */
+  flush(graceMs: number): Promise<boolean>;
+  /** Stops the workers and closes the async-prediction journal. */
   close(): Promise<void>;
 }
 
@@ -58,8 +64,16 @@ export function createApp(predictor: AnyPredictor, options: ServeOptions = {}): 
     : undefined;
   const service = new PredictionService({ predictor, options: resolved, log, metrics });
   metrics?.watch(service);
+  const ready = service.start();
+  const asyncPredictions = new AsyncPredictions({
+    predictor,
+    service,
+    options: resolved,
+    log,
+    ready,
+  });
   const app = new OpenAPIHono();
-  const deps: RouteDeps = { app, predictor, service, options: resolved, log };
+  const deps: RouteDeps = { app, predictor, service, options: resolved, log, asyncPredictions };
 
   app.use(requestIdMiddleware());
   if (metrics) app.use(httpMetrics(metrics));
@@ -78,16 +92,24 @@ export function createApp(predictor: AnyPredictor, options: ServeOptions = {}): 
   registerHealthRoutes(deps);
   registerPredictRoute(deps);
   registerPredictionsRoute(deps);
+  registerGetPredictionRoute(deps);
+  registerPutPredictionRoute(deps);
+  registerCancelPredictionRoute(deps);
   registerOpenApiRoute(deps);
   if (metrics) registerMetricsRoute(deps, metrics);
   if (resolved.docs) registerDocsRoutes(deps);
   if (resolved.ui) app.route("/", uiRoutes({ title: predictor.name }));
 
   const lifecycle: AppLifecycle = {
-    ready: service.start(),
+    ready,
     health: () => service.health(),
     drain: (graceMs) => service.drain(graceMs),
-    close: () => service.close(),
+    flush: (graceMs) => asyncPredictions.flush(graceMs),
+    close: async () => {
+      // Journal first: what the closing workers abort stays unfinished there, to re-run on start.
+      await asyncPredictions.close();
+      await service.close();
+    },
   };
   return Object.assign(app, { lifecycle });
 }

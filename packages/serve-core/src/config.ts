@@ -41,6 +41,18 @@ export const serveConfigSchema = z
     cors: z
       .union([z.boolean(), z.object({ origin: z.union([z.string(), z.array(z.string())]) })])
       .optional(),
+    journalDir: z.string().min(1).optional(),
+    predictionRetentionMs: z.number().min(0).optional(),
+    maxRetainedPredictions: z.number().int().min(0).optional(),
+    webhookRetry: z
+      .object({
+        attempts: z.number().int().min(1).optional(),
+        initialDelayMs: z.number().min(0).optional(),
+        maxDelayMs: z.number().min(0).optional(),
+        timeoutMs: z.number().positive().optional(),
+      })
+      .strict()
+      .optional(),
     build: z
       .object({
         weights: z

@@ -1,5 +1,10 @@
 export { z } from "@hono/zod-openapi";
 export { type AppLifecycle, createApp, type ServekitApp } from "./app.js";
+export type {
+  Prediction as AsyncPrediction,
+  PredictionStatus,
+  WebhookEvent,
+} from "./async/prediction.js";
 export { coerceTextValue } from "./coerce-text-value.js";
 export {
   configServeOptions,
@@ -30,7 +35,12 @@ export {
 export { findFileFields } from "./find-file-fields.js";
 export { createLogger, type Logger, type LogLevel, type PredictorLogger } from "./logger.js";
 export type { MetricLabels, PredictorMetrics } from "./metrics/predictor-metrics.js";
-export { type ResolvedServeOptions, resolveServeOptions, type ServeOptions } from "./options.js";
+export {
+  type ResolvedServeOptions,
+  resolveServeOptions,
+  type ServeOptions,
+  type WebhookRetryOptions,
+} from "./options.js";
 export type { Health, HealthStatus } from "./prediction-service.js";
 export {
   type AnyPredictor,

@@ -61,11 +61,42 @@ export interface ServeOptions {
    * @default from SERVEKIT_CORS_ORIGIN (comma-separated origins or "*"), else false
    */
   cors?: boolean | { origin: string | string[] };
+  /**
+   * Directory of the async-prediction journal (`predictions.jsonl`): accepted
+   * `Prefer: respond-async` predictions survive a crash and are re-run on start.
+   * @default SERVEKIT_JOURNAL_DIR, else none (in memory only)
+   */
+  journalDir?: string;
+  /** How long a finished async prediction stays readable at `GET /predictions/{id}`. @default 3_600_000 (1 h) */
+  predictionRetentionMs?: number;
+  /** Most finished async predictions kept; the oldest are forgotten first. @default 1_000 */
+  maxRetainedPredictions?: number;
+  /** Retries of webhook deliveries (network errors, 5xx, 429). @default { attempts: 5, initialDelayMs: 500, maxDelayMs: 30_000, timeoutMs: 10_000 } */
+  webhookRetry?: WebhookRetryOptions;
+}
+
+/** How webhook deliveries are retried: delays double from `initialDelayMs` up to `maxDelayMs`. */
+export interface WebhookRetryOptions {
+  /** Tries in all, the first included. @default 5 */
+  attempts?: number;
+  /** Wait before the second try. @default 500 */
+  initialDelayMs?: number;
+  /** Longest wait between tries. @default 30_000 */
+  maxDelayMs?: number;
+  /** Time one try may take. @default 10_000 */
+  timeoutMs?: number;
 }
 
 /** {@link ServeOptions} with every default applied. */
 export interface ResolvedServeOptions
-  extends Required<Omit<ServeOptions, "logger" | "predictorModule" | "workers" | "rateLimit">> {
+  extends Required<
+    Omit<
+      ServeOptions,
+      "logger" | "predictorModule" | "workers" | "rateLimit" | "journalDir" | "webhookRetry"
+    >
+  > {
+  journalDir: string | undefined;
+  webhookRetry: Required<WebhookRetryOptions>;
   rateLimit: ServeOptions["rateLimit"];
   workers: number;
   predictorModule: string | undefined;
@@ -96,6 +127,15 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     apiKeys: options.apiKeys ?? listFromEnvironment("SERVEKIT_API_KEYS"),
     publicPaths: options.publicPaths ?? ["/health", "/docs", "/ui", "/openapi.json"],
     rateLimit: options.rateLimit,
+    journalDir: options.journalDir ?? (process.env.SERVEKIT_JOURNAL_DIR || undefined),
+    predictionRetentionMs: options.predictionRetentionMs ?? 3_600_000,
+    maxRetainedPredictions: options.maxRetainedPredictions ?? 1_000,
+    webhookRetry: {
+      attempts: options.webhookRetry?.attempts ?? 5,
+      initialDelayMs: options.webhookRetry?.initialDelayMs ?? 500,
+      maxDelayMs: options.webhookRetry?.maxDelayMs ?? 30_000,
+      timeoutMs: options.webhookRetry?.timeoutMs ?? 10_000,
+    },
   };
   const problems = [
     check(
@@ -130,6 +170,27 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     check(
       resolved.rateLimit === undefined || resolved.rateLimit.requestsPerMinute > 0,
       `\`rateLimit.requestsPerMinute\` must be > 0, got ${resolved.rateLimit?.requestsPerMinute}`,
+    ),
+    check(
+      resolved.predictionRetentionMs >= 0,
+      `\`predictionRetentionMs\` must be ≥ 0, got ${resolved.predictionRetentionMs}`,
+    ),
+    check(
+      Number.isInteger(resolved.maxRetainedPredictions) && resolved.maxRetainedPredictions >= 0,
+      `\`maxRetainedPredictions\` must be a whole number ≥ 0, got ${resolved.maxRetainedPredictions}`,
+    ),
+    check(
+      isPositiveInt(resolved.webhookRetry.attempts),
+      `\`webhookRetry.attempts\` must be a whole number ≥ 1, got ${resolved.webhookRetry.attempts}`,
+    ),
+    check(
+      resolved.webhookRetry.initialDelayMs >= 0 &&
+        resolved.webhookRetry.maxDelayMs >= resolved.webhookRetry.initialDelayMs,
+      `\`webhookRetry\` delays must satisfy 0 ≤ initialDelayMs ≤ maxDelayMs, got ${resolved.webhookRetry.initialDelayMs} and ${resolved.webhookRetry.maxDelayMs}`,
+    ),
+    check(
+      resolved.webhookRetry.timeoutMs > 0,
+      `\`webhookRetry.timeoutMs\` must be > 0, got ${resolved.webhookRetry.timeoutMs}`,
     ),
   ].filter((p): p is string => p !== undefined);
   if (problems.length > 0)

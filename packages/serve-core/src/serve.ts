@@ -16,7 +16,8 @@ export interface RunningServer {
   ready: Promise<void>;
   /**
    * Graceful stop: refuses new predictions, stops accepting connections,
-   * waits for running and queued ones (up to `shutdownGraceMs`), stops workers.
+   * waits for running and queued ones and then pending webhook deliveries
+   * (together up to `shutdownGraceMs`), stops workers.
    */
   close(): Promise<void>;
 }
@@ -52,6 +53,7 @@ export async function serve(
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      const deadline = Date.now() + resolved.shutdownGraceMs;
       const drained = app.lifecycle.drain(resolved.shutdownGraceMs);
       server.close();
       if (!(await drained))
@@ -59,6 +61,9 @@ export async function serve(
           { graceMs: resolved.shutdownGraceMs },
           "shutdown grace period over; stopping running predictions",
         );
+      // Webhooks of the predictions that just finished, in what is left of the grace period.
+      if (!(await app.lifecycle.flush(Math.max(0, deadline - Date.now()))))
+        log.warn("shutdown grace period over; some webhook deliveries were not made");
       if ("closeIdleConnections" in server) server.closeIdleConnections();
       await app.lifecycle.close();
       log.info("server stopped");

@@ -4,6 +4,12 @@ import { ServeError } from "../errors.js";
 import { requestSizeLimit } from "../middleware/body-limit.js";
 import { readRequestBody } from "../request-input.js";
 import { invalidInputError } from "../validation-issues.js";
+import {
+  asyncPredictionSchema,
+  collectionUrl,
+  prefersAsync,
+  WebhookFields,
+} from "./async-prediction-schemas.js";
 import { predictionSchemas } from "./prediction-schemas.js";
 import type { RouteDeps } from "./route-deps.js";
 import { errorResponses } from "./schemas.js";
@@ -16,10 +22,21 @@ const Envelope = z.object({
     .optional()
     .openapi({ description: "Your id for this prediction; generated if absent" }),
   input: z.record(z.string(), z.unknown()).default({}),
+  ...WebhookFields,
 });
 
-/** `POST /predictions`: Cog's envelope around an input, with status, logs and timings. */
-export function registerPredictionsRoute({ app, predictor, service, options }: RouteDeps): void {
+/**
+ * `POST /predictions`: Cog's envelope around an input, with status, logs and
+ * timings; with `Prefer: respond-async`, 202 at once and the prediction runs
+ * in the background (see {@link AsyncPredictions}).
+ */
+export function registerPredictionsRoute({
+  app,
+  predictor,
+  service,
+  options,
+  asyncPredictions,
+}: RouteDeps): void {
   const { input, output } = predictionSchemas(predictor);
   const Response = z
     .object({
@@ -42,14 +59,22 @@ export function registerPredictionsRoute({ app, predictor, service, options }: R
     path: "/predictions",
     summary: `Run ${predictor.name} (Cog-compatible envelope)`,
     description:
-      'Body `{id?, input}`. A prediction that fails inside the predictor is answered 200 with `status: "failed"` and `error`, as Cog does; request problems get the usual error statuses.',
+      'Body `{id?, input, webhook?, webhook_events_filter?}`. A prediction that fails inside the predictor is answered 200 with `status: "failed"` and `error`, as Cog does; request problems get the usual error statuses. With `Prefer: respond-async`: 202 with the prediction (`status: "starting"`), then poll `urls.get` or wait for the webhook.',
     tags: ["predictions"],
     request: {
+      headers: z.object({
+        prefer: z
+          .string()
+          .optional()
+          .openapi({ description: "`respond-async` to get 202 at once and run in the background" }),
+      }),
       body: {
         required: true,
         content: {
           "application/json": {
-            schema: z.object({ id: Envelope.shape.id, input }).openapi("PredictionRequest"),
+            schema: z
+              .object({ id: Envelope.shape.id, input, ...WebhookFields })
+              .openapi("PredictionRequest"),
           },
         },
       },
@@ -59,7 +84,11 @@ export function registerPredictionsRoute({ app, predictor, service, options }: R
         description: "The finished prediction",
         content: { "application/json": { schema: Response } },
       },
-      ...errorResponses(400, 413, 415, 422, 503),
+      202: {
+        description: "Accepted (`Prefer: respond-async`); `Location` is `urls.get`",
+        content: { "application/json": { schema: asyncPredictionSchema(predictor) } },
+      },
+      ...errorResponses(400, 409, 413, 415, 422, 503),
     },
   });
   app.openAPIRegistry.registerPath(route);
@@ -73,6 +102,24 @@ export function registerPredictionsRoute({ app, predictor, service, options }: R
       : await readRequestBody(c, Envelope, options.maxBodyBytes);
     const envelope = Envelope.safeParse(body);
     if (!envelope.success) throw invalidInputError(envelope.error);
+    if (prefersAsync(c.req.header("prefer"))) {
+      if (multipart) {
+        throw new ServeError(
+          "UNSUPPORTED_MEDIA_TYPE",
+          "async predictions take a JSON body (files as base64 or data: URLs), so they can be journaled and re-run; drop `Prefer: respond-async` to upload multipart",
+        );
+      }
+      const { prediction } = await asyncPredictions.create({
+        id: envelope.data.id ?? randomUUID(),
+        input: envelope.data.input,
+        webhook: envelope.data.webhook,
+        webhookEventsFilter: envelope.data.webhook_events_filter,
+        collectionUrl: collectionUrl(c.req.url),
+        requestId: c.get("requestId"),
+      });
+      c.header("Location", prediction.urls.get);
+      return c.json(prediction, 202);
+    }
     const parsed = await predictor.input.safeParseAsync(envelope.data.input);
     if (!parsed.success) throw invalidInputError(parsed.error, ["input"]);
     const id = envelope.data.id ?? randomUUID();

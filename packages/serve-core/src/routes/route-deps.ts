@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AsyncPredictions } from "../async/async-predictions.js";
 import type { Logger } from "../logger.js";
 import type { ResolvedServeOptions } from "../options.js";
 import type { PredictionService } from "../prediction-service.js";
@@ -11,4 +12,5 @@ export interface RouteDeps {
   service: PredictionService;
   options: ResolvedServeOptions;
   log: Logger;
+  asyncPredictions: AsyncPredictions;
 }

@@ -21,6 +21,8 @@ export const ErrorResponse = z
 export function errorResponses(...statuses: number[]) {
   const descriptions: Record<number, string> = {
     400: "Malformed request (e.g. invalid JSON)",
+    404: "No prediction with that id (never created, or forgotten after `predictionRetentionMs`)",
+    409: "A prediction with that id exists with a different input",
     413: "Request body too large",
     415: "Unsupported Content-Type",
     422: "Input does not match the schema; `details` lists every failing field",

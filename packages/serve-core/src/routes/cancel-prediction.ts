@@ -1,0 +1,37 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { asyncPredictionSchema } from "./async-prediction-schemas.js";
+import { unknownPrediction } from "./get-prediction.js";
+import type { RouteDeps } from "./route-deps.js";
+import { errorResponses } from "./schemas.js";
+
+/** `POST /predictions/{id}/cancel`: aborts an async prediction. */
+export function registerCancelPredictionRoute({
+  app,
+  predictor,
+  asyncPredictions,
+}: RouteDeps): void {
+  const route = createRoute({
+    method: "post",
+    path: "/predictions/{id}/cancel",
+    summary: "Cancel an async prediction",
+    description:
+      "A queued prediction leaves the queue; a running one has its `ctx.signal` aborted. Status becomes `canceled`. Cancelling a finished prediction changes nothing and returns it.",
+    tags: ["predictions"],
+    request: { params: z.object({ id: z.string() }) },
+    responses: {
+      200: {
+        description: "The prediction after cancelling",
+        content: { "application/json": { schema: asyncPredictionSchema(predictor) } },
+      },
+      ...errorResponses(404),
+    },
+  });
+  app.openAPIRegistry.registerPath(route);
+
+  app.post("/predictions/:id/cancel", (c) => {
+    const id = c.req.param("id");
+    const prediction = asyncPredictions.cancel(id);
+    if (!prediction) throw unknownPrediction(id);
+    return c.json(prediction);
+  });
+}
