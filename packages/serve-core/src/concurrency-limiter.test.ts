@@ -55,4 +55,12 @@ describe("ConcurrencyLimiter", () => {
     release();
     expect(limiter.active).toBe(0);
   });
+
+  it("gives up on a waiter after timeoutMs with a 503 and Retry-After", async () => {
+    const limiter = new ConcurrencyLimiter(1, 5);
+    await limiter.acquire(new AbortController().signal);
+    const waited = await limiter.acquire(new AbortController().signal, 20).catch((e: unknown) => e);
+    expect(waited).toMatchObject({ code: "OVERLOADED", retryAfterSeconds: 1 });
+    expect(limiter.queued).toBe(0);
+  });
 });

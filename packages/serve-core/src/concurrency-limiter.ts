@@ -35,9 +35,10 @@ export class ConcurrencyLimiter {
 
   /**
    * Waits for a free slot; returns the function that frees it. Rejects with
-   * 503 when the queue is full, or with the signal's reason if it aborts first.
+   * 503 when the queue is full or `timeoutMs` passes first, or with the
+   * signal's reason if it aborts first.
    */
-  acquire(signal: AbortSignal): Promise<() => void> {
+  acquire(signal: AbortSignal, timeoutMs = Number.POSITIVE_INFINITY): Promise<() => void> {
     if (signal.aborted) return Promise.reject(signal.reason);
     if (this.running < this.maxConcurrency && this.waiting.length === 0) {
       this.running++;
@@ -53,19 +54,38 @@ export class ConcurrencyLimiter {
       );
     }
     return new Promise((resolve, reject) => {
+      const leave = (reason: unknown) => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", onAbort);
+        const at = this.waiting.indexOf(waiter);
+        if (at >= 0) this.waiting.splice(at, 1);
+        reject(reason);
+      };
       const waiter: Waiter = {
         grant: () => {
+          clearTimeout(timer);
           signal.removeEventListener("abort", onAbort);
           this.running++;
           resolve(this.releaser());
         },
-        fail: reject,
+        fail: leave,
       };
-      const onAbort = () => {
-        const at = this.waiting.indexOf(waiter);
-        if (at >= 0) this.waiting.splice(at, 1);
-        reject(signal.reason);
-      };
+      const onAbort = () => leave(signal.reason);
+      const timer = Number.isFinite(timeoutMs)
+        ? setTimeout(
+            () =>
+              leave(
+                new ServeError(
+                  "OVERLOADED",
+                  `waited ${timeoutMs} ms in the queue without a free slot; retry shortly`,
+                  {
+                    retryAfterSeconds: 1,
+                  },
+                ),
+              ),
+            timeoutMs,
+          )
+        : undefined;
       signal.addEventListener("abort", onAbort, { once: true });
       this.waiting.push(waiter);
     });

@@ -21,6 +21,7 @@ export const serveConfigSchema = z
     workers: z.union([z.number().int().min(0), z.literal("auto")]).optional(),
     maxConcurrency: z.number().int().min(1).optional(),
     maxQueue: z.number().int().min(0).optional(),
+    queueTimeoutMs: z.number().positive().optional(),
     predictTimeoutMs: z.number().positive().optional(),
     abortGraceMs: z.number().min(0).optional(),
     maxBodyBytes: z.number().int().min(1).optional(),

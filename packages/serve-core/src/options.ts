@@ -23,6 +23,8 @@ export interface ServeOptions {
   maxConcurrency?: number;
   /** Predictions waiting for a slot before new ones get 503. @default 64 */
   maxQueue?: number;
+  /** Longest a prediction waits in the queue for a slot before it gets 503 with Retry-After. @default 30_000 */
+  queueTimeoutMs?: number;
   /** Time one prediction may run before it gets 504 and its signal aborts. @default 60_000 */
   predictTimeoutMs?: number;
   /** How long a pool worker may ignore an abort before it is replaced. @default 5_000 */
@@ -113,6 +115,7 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     predictorModule: options.predictorModule?.toString(),
     maxConcurrency: options.maxConcurrency ?? Math.max(workers, 1),
     maxQueue: options.maxQueue ?? 64,
+    queueTimeoutMs: options.queueTimeoutMs ?? 30_000,
     predictTimeoutMs: options.predictTimeoutMs ?? 60_000,
     abortGraceMs: options.abortGraceMs ?? 5_000,
     maxBodyBytes: options.maxBodyBytes ?? 20 * 1024 * 1024,
@@ -153,6 +156,10 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     check(
       Number.isInteger(resolved.maxQueue) && resolved.maxQueue >= 0,
       `\`maxQueue\` must be a whole number ≥ 0, got ${resolved.maxQueue}`,
+    ),
+    check(
+      resolved.queueTimeoutMs > 0,
+      `\`queueTimeoutMs\` must be > 0, got ${resolved.queueTimeoutMs}`,
     ),
     check(
       resolved.predictTimeoutMs > 0,

@@ -185,7 +185,7 @@ export class PredictionService {
   private async admit(signal: AbortSignal): Promise<() => void> {
     try {
       this.assertAccepting();
-      return await this.limiter.acquire(signal);
+      return await this.limiter.acquire(signal, this.options.queueTimeoutMs);
     } catch (error) {
       this.metrics?.observePrediction(signal.aborted ? "cancelled" : "rejected");
       throw error;

@@ -90,4 +90,44 @@ describe("serve", () => {
     // One server: the workers' imports of the module did not listen again.
     expect(server.logs.filter((l) => String(l.msg).startsWith("serving"))).toHaveLength(1);
   });
+
+  it("sheds load beyond its queue with 503 + Retry-After, answers the rest, and stays up", async () => {
+    server = await spawnServer(["--import", "tsx", fixture], { WORKERS: "1", MAX_QUEUE: "4" });
+    await waitReady(server.url);
+    const send = () =>
+      fetch(`${server!.url}/predict`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ busy_ms: 400 }),
+      });
+    const responses = await Promise.all(Array.from({ length: 30 }, send));
+    const statuses = responses.map((r) => r.status);
+    // One running plus four queued are served; the rest are refused at once.
+    expect(statuses.filter((s) => s === 200).length).toBe(5);
+    expect(statuses.filter((s) => s === 503).length).toBe(25);
+    const refused = responses.find((r) => r.status === 503)!;
+    expect(refused.headers.get("retry-after")).toBe("1");
+    expect((await refused.json()).error.code).toBe("OVERLOADED");
+    expect((await send()).status).toBe(200);
+  });
+
+  it("finishes every accepted prediction when SIGTERM arrives under load", async () => {
+    server = await spawnServer(["--import", "tsx", fixture], { WORKERS: "1" });
+    await waitReady(server.url);
+    const inFlight = Array.from({ length: 8 }, (_, i) =>
+      fetch(`${server!.url}/predict`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ text: `r${i}`, sleep_ms: 150 }),
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    server.child.kill("SIGTERM");
+    const responses = await Promise.all(inFlight);
+    expect(responses.map((r) => r.status)).toEqual(Array(8).fill(200));
+    expect((await Promise.all(responses.map((r) => r.json()))).map((o) => o.text)).toEqual(
+      Array.from({ length: 8 }, (_, i) => `r${i}`),
+    );
+    expect(await server.exited).toBe(0);
+  });
 });

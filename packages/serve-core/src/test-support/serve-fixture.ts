@@ -7,5 +7,6 @@ await serve(fixturePredictor, {
   host: "127.0.0.1",
   port: Number(process.env.PORT ?? 0),
   workers: Number(process.env.WORKERS ?? 0),
+  ...(process.env.MAX_QUEUE ? { maxQueue: Number(process.env.MAX_QUEUE) } : {}),
   logLevel: "info",
 });
