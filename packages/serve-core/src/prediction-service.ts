@@ -119,6 +119,7 @@ export class PredictionService {
     input: unknown,
     requestId: string,
     signal: AbortSignal,
+    onChunk?: (chunk: unknown) => void,
   ): Promise<PredictionOutcome> {
     const queued = performance.now();
     const release = await this.admit(signal);
@@ -139,7 +140,13 @@ export class PredictionService {
     const startedAt = new Date();
     const work = this.batcher
       ? this.batcher.submit(input, jobSignal)
-      : this.executor.run({ input, requestId, signal: jobSignal });
+      : this.executor.run({
+          input,
+          requestId,
+          signal: jobSignal,
+          // Streaming predictors hand each item on; the caller may or may not listen.
+          ...(this.predictor.stream ? { onChunk: (chunk: unknown) => onChunk?.(chunk) } : {}),
+        });
     // The slot is freed when the work really stops, even if we answer earlier.
     void work
       .finally(() => {
@@ -216,6 +223,15 @@ export class PredictionService {
   }
 
   private async checkOutput(output: unknown): Promise<unknown> {
+    if (this.predictor.stream) {
+      // A stream's output is the array of its items; each must match the schema.
+      const items = Array.isArray(output) ? output : [output];
+      return Promise.all(items.map((item) => this.checkOne(item)));
+    }
+    return this.checkOne(output);
+  }
+
+  private async checkOne(output: unknown): Promise<unknown> {
     const result = await this.predictor.output.safeParseAsync(output);
     if (result.success) return result.data;
     throw new ServeError(

@@ -75,11 +75,18 @@ export interface PredictorDefinition<
     inputs: z.output<Input>[],
     ctx: PredictContext<State>,
   ) => Promise<(z.input<Output> | Error)[]> | (z.input<Output> | Error)[];
+  /**
+   * `predict` returns an AsyncIterable (e.g. an `async function*`) of outputs,
+   * each matching `output`: clients that accept `text/event-stream` or
+   * `application/x-ndjson` get them as they come, others a JSON array.
+   * @default false
+   */
+  stream?: boolean;
   /** Turns one validated input into one output. */
   predict: (
     input: z.output<Input>,
     ctx: PredictContext<State>,
-  ) => Promise<z.input<Output>> | z.input<Output>;
+  ) => Promise<z.input<Output>> | z.input<Output> | AsyncIterable<z.input<Output>>;
 }
 
 const PREDICTOR_BRAND = Symbol.for("servekit.predictor");

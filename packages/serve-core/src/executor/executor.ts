@@ -11,6 +11,11 @@ export interface PredictionJob {
   signal: AbortSignal;
   /** `input` is an array for `predictBatch`; the output is one `{output}` or `{error}` per input. */
   batch?: boolean;
+  /**
+   * Called with each item as a streaming `predict` (one returning an
+   * AsyncIterable) yields it; the job's output is then the array of all items.
+   */
+  onChunk?: (chunk: unknown) => void;
 }
 
 export interface JobResult {

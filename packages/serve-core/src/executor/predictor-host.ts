@@ -70,7 +70,20 @@ export class PredictorHost {
         : results;
       return { output, logs: log.text() };
     }
-    const output = await this.options.predictor.predict(job.input, ctx);
+    const output: unknown = await this.options.predictor.predict(job.input, ctx);
+    if (isAsyncIterable(output)) {
+      // A streaming predictor: hand each item on as it comes, and keep them all for non-streaming clients.
+      const chunks: unknown[] = [];
+      for await (const chunk of output) {
+        chunks.push(chunk);
+        job.onChunk?.(chunk);
+      }
+      return { output: chunks, logs: log.text() };
+    }
     return { output, logs: log.text() };
   }
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof (value as AsyncIterable<unknown> | null)?.[Symbol.asyncIterator] === "function";
 }

@@ -75,6 +75,12 @@ async function main(): Promise<void> {
         requestId: message.requestId,
         signal: controller.signal,
         ...(message.batch ? { batch: true } : {}),
+        ...(message.stream
+          ? {
+              onChunk: (chunk: unknown) =>
+                send({ type: "chunk", id: message.id, chunk }, transferables(chunk)),
+            }
+          : {}),
       })
       .then(({ output, logs }) =>
         send({ type: "result", id: message.id, output, logs }, transferables(output)),

@@ -144,6 +144,10 @@ export class WorkerPool implements Executor {
           this.dispatch();
           return;
         }
+        if (message.type === "chunk") {
+          if (slot.current?.id === message.id) slot.current.job.onChunk?.(message.chunk);
+          return;
+        }
         this.finish(slot, message);
       });
       worker.on("error", (error) => {
@@ -222,6 +226,7 @@ export class WorkerPool implements Executor {
         input,
         requestId,
         batch: pending.job.batch,
+        stream: pending.job.onChunk !== undefined,
       };
       try {
         slot.worker.postMessage(message, transferables(input));

@@ -17,12 +17,20 @@ export interface WorkerBoot {
 
 /** Messages from the pool to a worker. */
 export type ToWorker =
-  | { type: "run"; id: number; input: unknown; requestId: string; batch?: boolean }
+  | {
+      type: "run";
+      id: number;
+      input: unknown;
+      requestId: string;
+      batch?: boolean;
+      stream?: boolean;
+    }
   | { type: "abort"; id: number };
 
 /** Messages from a worker to the pool. */
 export type FromWorker =
   | { type: "setup"; report: SetupReport }
+  | { type: "chunk"; id: number; chunk: unknown }
   | { type: "result"; id: number; output: unknown; logs: string }
   | { type: "failure"; id: number; error: WireError; logs: string }
   // A predictor's ctx.metrics call, recorded in the main thread's registry.

@@ -1,4 +1,4 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { requestSizeLimit } from "../middleware/body-limit.js";
 import { readRequestBody } from "../request-input.js";
 import { invalidInputError } from "../validation-issues.js";
@@ -6,10 +6,13 @@ import { predictionSchemas } from "./prediction-schemas.js";
 import type { RouteDeps } from "./route-deps.js";
 import { errorResponses } from "./schemas.js";
 import { setServerTiming } from "./server-timing.js";
+import { streamFormatFor, streamPrediction } from "./stream-response.js";
 
 /** `POST /predict`: the body is the input, the response is the output. */
 export function registerPredictRoute({ app, predictor, service, options }: RouteDeps): void {
   const { output, inputContent } = predictionSchemas(predictor);
+  const streamNote =
+    "Each item matches `Output`: one `event: output` per item, then `event: done` (or `event: error`).";
   const route = createRoute({
     method: "post",
     path: "/predict",
@@ -18,10 +21,19 @@ export function registerPredictRoute({ app, predictor, service, options }: Route
     tags: ["predictions"],
     request: { body: { required: true, content: inputContent } },
     responses: {
-      200: {
-        description: "The prediction's output",
-        content: { "application/json": { schema: output } },
-      },
+      200: predictor.stream
+        ? {
+            description: `The prediction's items: a JSON array, or streamed when the Accept header asks for text/event-stream or application/x-ndjson. ${streamNote}`,
+            content: {
+              "application/json": { schema: z.array(output) },
+              "text/event-stream": { schema: output },
+              "application/x-ndjson": { schema: output },
+            },
+          }
+        : {
+            description: "The prediction's output",
+            content: { "application/json": { schema: output } },
+          },
       ...errorResponses(400, 413, 415, 422, 500, 503, 504),
     },
   });
@@ -34,6 +46,14 @@ export function registerPredictRoute({ app, predictor, service, options }: Route
     const parsed = await predictor.input.safeParseAsync(body);
     if (!parsed.success) throw invalidInputError(parsed.error);
     const validated = performance.now();
+    const format = predictor.stream ? streamFormatFor(c.req.header("accept")) : undefined;
+    if (format) {
+      return streamPrediction(
+        format,
+        (onChunk) => service.predict(parsed.data, c.get("requestId"), c.req.raw.signal, onChunk),
+        c.get("requestId"),
+      );
+    }
     const outcome = await service.predict(parsed.data, c.get("requestId"), c.req.raw.signal);
     setServerTiming(c, {
       read: read - start,
