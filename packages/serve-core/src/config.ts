@@ -19,6 +19,7 @@ export const serveConfigSchema = z
     port: z.number().int().min(0).max(65535).optional(),
     host: z.string().min(1).optional(),
     workers: z.union([z.number().int().min(0), z.literal("auto")]).optional(),
+    processes: z.union([z.number().int().min(1), z.literal("auto")]).optional(),
     maxConcurrency: z.number().int().min(1).optional(),
     maxQueue: z.number().int().min(0).optional(),
     queueTimeoutMs: z.number().positive().optional(),

@@ -14,6 +14,16 @@ export interface ServeOptions {
    */
   workers?: number | "auto";
   /**
+   * HTTP processes sharing the port (`node:cluster`, only for `serve`): the
+   * process that calls `serve()` forks this many, restarts one that dies and
+   * stops them all on SIGTERM/SIGINT; `"auto"` one per CPU core. Each process
+   * has its own `workers` pool, so `processes × workers` threads run. Helps
+   * when request handling (JSON parse, base64, image decode) rather than the
+   * model is the bottleneck.
+   * @default 1
+   */
+  processes?: number | "auto";
+  /**
    * Module that exports the predictor, for workers to import. Found
    * automatically from where `definePredictor` was called; set it when that fails.
    * @default predictor.moduleUrl
@@ -94,13 +104,20 @@ export interface ResolvedServeOptions
   extends Required<
     Omit<
       ServeOptions,
-      "logger" | "predictorModule" | "workers" | "rateLimit" | "journalDir" | "webhookRetry"
+      | "logger"
+      | "predictorModule"
+      | "workers"
+      | "processes"
+      | "rateLimit"
+      | "journalDir"
+      | "webhookRetry"
     >
   > {
   journalDir: string | undefined;
   webhookRetry: Required<WebhookRetryOptions>;
   rateLimit: ServeOptions["rateLimit"];
   workers: number;
+  processes: number;
   predictorModule: string | undefined;
   logger: Logger | undefined;
 }
@@ -108,10 +125,13 @@ export interface ResolvedServeOptions
 /** Applies defaults and checks every option, reporting all problems at once. */
 export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOptions {
   const workers = options.workers === "auto" ? availableParallelism() : (options.workers ?? 0);
+  const processes =
+    options.processes === "auto" ? availableParallelism() : (options.processes ?? 1);
   const resolved: ResolvedServeOptions = {
     port: options.port ?? (Number(process.env.PORT) || 8000),
     host: options.host ?? "0.0.0.0",
     workers,
+    processes,
     predictorModule: options.predictorModule?.toString(),
     maxConcurrency: options.maxConcurrency ?? Math.max(workers, 1),
     maxQueue: options.maxQueue ?? 64,
@@ -148,6 +168,14 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     check(
       Number.isInteger(workers) && workers >= 0,
       `\`workers\` must be 0 (inline), a whole number or "auto", got ${options.workers}`,
+    ),
+    check(
+      isPositiveInt(processes),
+      `\`processes\` must be a whole number ≥ 1 or "auto", got ${options.processes}`,
+    ),
+    check(
+      processes === 1 || resolved.journalDir === undefined,
+      `\`journalDir\` takes one process per directory; unset it (or SERVEKIT_JOURNAL_DIR) or set \`processes\` to 1, got ${processes} processes`,
     ),
     check(
       isPositiveInt(resolved.maxConcurrency),

@@ -1,6 +1,9 @@
+import cluster from "node:cluster";
 import type { AddressInfo } from "node:net";
 import { serve as listen, type ServerType } from "@hono/node-server";
 import { createApp, type ServekitApp } from "./app.js";
+import { runClusterPrimary } from "./cluster-primary.js";
+import { clusterWorkerPort, reportReadyToPrimary } from "./cluster-worker.js";
 import { inPoolWorker } from "./executor/pool-worker-context.js";
 import { createLogger } from "./logger.js";
 import { resolveServeOptions, type ServeOptions } from "./options.js";
@@ -25,6 +28,8 @@ export interface RunningServer {
 /**
  * Serves a predictor over HTTP. Listens at once (health says STARTING while
  * setup runs); on SIGTERM/SIGINT finishes in-flight predictions and exits 0.
+ * With `processes` > 1 this process becomes a cluster primary that forks
+ * that many processes sharing the port and serves nothing itself.
  *
  * @example
  * const server = await serve(predictor, { port: 8000, workers: 2 });
@@ -37,10 +42,22 @@ export async function serve(
   if (inPoolWorker()) return inertServer();
   const resolved = resolveServeOptions(options);
   const log = resolved.logger ?? createLogger({ level: resolved.logLevel, name: predictor.name });
+  const clusterPort = clusterWorkerPort();
+  if (cluster.isPrimary && resolved.processes > 1)
+    return runClusterPrimary({
+      processes: resolved.processes,
+      port: resolved.port,
+      host: resolved.host,
+      shutdownGraceMs: resolved.shutdownGraceMs,
+      handleSignals: resolved.handleSignals,
+      name: predictor.name,
+      log,
+    });
   const app = createApp(predictor, { ...options, logger: log });
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = listen({ fetch: app.fetch, port: resolved.port, hostname: resolved.host }, () =>
-      resolve(s),
+    const s = listen(
+      { fetch: app.fetch, port: clusterPort ?? resolved.port, hostname: resolved.host },
+      () => resolve(s),
     );
     s.once("error", reject);
   });
@@ -71,11 +88,14 @@ export async function serve(
     return closing;
   };
 
-  if (resolved.handleSignals) {
+  if (clusterPort !== undefined) void app.lifecycle.ready.then(reportReadyToPrimary);
+  if (resolved.handleSignals || clusterPort !== undefined) {
     const onSignal = (signal: NodeJS.Signals) => {
       log.info({ signal }, "shutting down: finishing in-flight predictions");
       void close().then(() => {
         process.exitCode = 0;
+        // A forked process's IPC channel to the primary would keep it up.
+        if (clusterPort !== undefined) process.exit(0);
         // Anything still holding the event loop open (a stray timer in user code) must not keep us up.
         setTimeout(() => process.exit(0), 1_000).unref();
       });

@@ -7,6 +7,7 @@ await serve(fixturePredictor, {
   host: "127.0.0.1",
   port: Number(process.env.PORT ?? 0),
   workers: Number(process.env.WORKERS ?? 0),
+  processes: Number(process.env.PROCESSES ?? 1),
   ...(process.env.MAX_QUEUE ? { maxQueue: Number(process.env.MAX_QUEUE) } : {}),
   logLevel: "info",
 });

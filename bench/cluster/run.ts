@@ -1,0 +1,112 @@
+// Several HTTP processes (`processes`): throughput at concurrency 16 with 1
+// and 2 processes, side by side in one run, for a predictor whose cost is
+// request decoding (base64 JSON of a 476 KiB JPEG; predict returns its size).
+// The server runs in its own process tree so the load generator does not
+// share its event loop.
+//
+//   pnpm --filter @servekit/bench cluster [--seconds 8]
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { Agent, request } from "node:http";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { median, round } from "../yolov5/stats.js";
+
+const { values: args } = parseArgs({ options: { seconds: { type: "string", default: "8" } } });
+const seconds = Number(args.seconds);
+const concurrency = 16;
+const imagePath = process.env.BENCH_IMAGE ?? "/work/shared/images/bus.jpg";
+const body = Buffer.from(JSON.stringify({ image: readFileSync(imagePath).toString("base64") }));
+const serverScript = fileURLToPath(new URL("./server.ts", import.meta.url));
+
+function post(agent: Agent, url: URL): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": body.length },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** Starts server.ts with `processes` and resolves with its URL once every process is ready. */
+async function startServer(processes: number) {
+  const child = spawn(process.execPath, ["--import", "tsx", serverScript], {
+    env: { ...process.env, PROCESSES: String(processes), LOG_LEVEL: "info" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk) => {
+    output += chunk;
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const found = /"url":"([^"]+)"/.exec(output);
+      const ready = (output.match(/"msg":"(process ready|predictor ready)"/g) ?? []).length;
+      if (found && ready >= processes) {
+        clearInterval(timer);
+        resolve(found[1]!);
+      }
+    }, 50);
+    child.once("exit", (code) => {
+      clearInterval(timer);
+      reject(new Error(`server exited with ${code}: ${output}`));
+    });
+  });
+  return { child, url };
+}
+
+async function measure(processes: number) {
+  const { child, url } = await startServer(processes);
+  const target = new URL(`${url}/predict`);
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const latencies: number[] = [];
+  let errors = 0;
+  const loop = async (durationS: number, record: boolean) => {
+    const end = performance.now() + durationS * 1000;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (performance.now() < end) {
+          const t = performance.now();
+          const status = await post(agent, target);
+          if (status !== 200) errors++;
+          else if (record) latencies.push(performance.now() - t);
+        }
+      }),
+    );
+  };
+  await loop(2, false); // warm-up
+  const start = performance.now();
+  await loop(seconds, true);
+  const reqPerSec = latencies.length / ((performance.now() - start) / 1000);
+  agent.destroy();
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+  return { reqPerSec: round(reqPerSec), p50Ms: round(median(latencies)), errors };
+}
+
+const one = await measure(1);
+const two = await measure(2);
+console.log(
+  [
+    `Several HTTP processes, decode-bound echo (${round(body.length / 1024)} KiB JSON body: base64 JPEG, image header read), workers 0, concurrency ${concurrency}, ${availableParallelism()} cores (load generator on the same machine), ${seconds} s each, ${new Date().toISOString().slice(0, 10)}:`,
+    "",
+    "| processes | req/s | p50 | errors |",
+    "|---|---|---|---|",
+    `| 1 | ${one.reqPerSec} | ${one.p50Ms} ms | ${one.errors} |`,
+    `| 2 | ${two.reqPerSec} | ${two.p50Ms} ms | ${two.errors} |`,
+    "",
+    `Gain: **${round(two.reqPerSec / one.reqPerSec, 2)}×**.`,
+  ].join("\n"),
+);
