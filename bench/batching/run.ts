@@ -3,12 +3,13 @@
 //
 //   pnpm --filter @servekit/bench batching [--seconds 8]
 import { writeFileSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type AnyPredictor, serve } from "@servekit/core";
 import { buildTinyModel } from "../../packages/serve-core/src/test-support/tiny-onnx-model.js";
+import { postJson } from "../post-json.js";
 import { median, round } from "../yolov5/stats.js";
 import { batched, unbatched } from "./predictors.js";
 
@@ -20,25 +21,6 @@ const concurrency = 16;
 const modelPath = join(tmpdir(), `servekit-bench-matmul-${size}.onnx`);
 writeFileSync(modelPath, buildTinyModel({ op: "MatMul", inputSize: size, outputSize: size }).bytes);
 process.env.BENCH_MODEL = modelPath;
-
-function post(agent: Agent, url: URL, body: Buffer): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: "POST",
-        agent,
-        headers: { "content-type": "application/json", "content-length": body.length },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
 
 async function measure(predictor: AnyPredictor) {
   const server = await serve(predictor, {
@@ -62,7 +44,7 @@ async function measure(predictor: AnyPredictor) {
       Array.from({ length: concurrency }, async () => {
         while (performance.now() < end) {
           const t = performance.now();
-          const status = await post(agent, url, body);
+          const status = (await postJson(agent, url, body)).status;
           if (status !== 200) errors++;
           else if (record) latencies.push(performance.now() - t);
         }

@@ -7,10 +7,11 @@
 //   pnpm --filter @servekit/bench cluster [--seconds 8]
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { postJson } from "../post-json.js";
 import { median, round } from "../yolov5/stats.js";
 
 const { values: args } = parseArgs({ options: { seconds: { type: "string", default: "8" } } });
@@ -19,25 +20,6 @@ const concurrency = 16;
 const imagePath = process.env.BENCH_IMAGE ?? "/work/shared/images/bus.jpg";
 const body = Buffer.from(JSON.stringify({ image: readFileSync(imagePath).toString("base64") }));
 const serverScript = fileURLToPath(new URL("./server.ts", import.meta.url));
-
-function post(agent: Agent, url: URL): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: "POST",
-        agent,
-        headers: { "content-type": "application/json", "content-length": body.length },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
 
 /** Starts server.ts with `processes` and resolves with its URL once every process is ready. */
 async function startServer(processes: number) {
@@ -78,7 +60,7 @@ async function measure(processes: number) {
       Array.from({ length: concurrency }, async () => {
         while (performance.now() < end) {
           const t = performance.now();
-          const status = await post(agent, target);
+          const status = (await postJson(agent, target, body)).status;
           if (status !== 200) errors++;
           else if (record) latencies.push(performance.now() - t);
         }

@@ -7,11 +7,12 @@
 // numbers to bench/yolov5/results/latest.json.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { postJson } from "../post-json.js";
 import { median, quantile, round } from "./stats.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -129,38 +130,6 @@ function parseServerTiming(header: string): Record<string, number> {
   );
 }
 
-/** One POST over a keep-alive agent; resolves with status and parsed JSON body. */
-function post(
-  agent: Agent,
-  url: URL,
-  body: Buffer,
-): Promise<{ status: number; json: unknown; serverTiming: Record<string, number> }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: "POST",
-        agent,
-        headers: { "content-type": "application/json", "content-length": body.length },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            json: JSON.parse(Buffer.concat(chunks).toString()),
-            serverTiming: parseServerTiming(String(res.headers["server-timing"] ?? "")),
-          }),
-        );
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
 /**
  * Closed-loop load: `concurrency` clients each sending the next request as
  * soon as one returns. A plain node:http client with a pre-encoded body keeps
@@ -195,9 +164,9 @@ async function load(
   const client = async () => {
     while (performance.now() < end) {
       const t = performance.now();
-      const res = await post(agent, target, body);
+      const res = await postJson(agent, target, body, { readBody: true });
       const ms = performance.now() - t;
-      const out = res.json as {
+      const out = JSON.parse(res.body!.toString()) as {
         timings_ms?: { preprocess: number; inference: number; postprocess: number };
       };
       if (res.status !== 200 || !out.timings_ms) {
@@ -212,7 +181,12 @@ async function load(
       result.timings.postprocess.push(postprocess);
       // Everything that is not decode/letterbox, inference or NMS: HTTP, JSON, base64, validation, hand-off, queueing.
       result.timings.other.push(ms - preprocess - inference - postprocess);
-      const { read = 0, validate = 0, queue = 0, predict = 0 } = res.serverTiming;
+      const {
+        read = 0,
+        validate = 0,
+        queue = 0,
+        predict = 0,
+      } = parseServerTiming(String(res.headers["server-timing"] ?? ""));
       result.timings.queue.push(queue);
       result.timings.server.push(read + validate + predict - preprocess - inference - postprocess);
       result.timings.wire.push(ms - read - validate - queue - predict);
