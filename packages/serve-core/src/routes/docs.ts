@@ -1,16 +1,5 @@
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { packageAssets } from "./package-assets.js";
 import type { RouteDeps } from "./route-deps.js";
-
-const ASSETS: Record<string, string> = {
-  "swagger-ui.css": "text/css; charset=utf-8",
-  "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
-};
-
-function swaggerUiDir(): string {
-  return dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
-}
 
 function page(title: string): string {
   return `<!doctype html>
@@ -33,12 +22,15 @@ function page(title: string): string {
 export function registerDocsRoutes({ app, predictor }: RouteDeps): void {
   const html = page(predictor.name.replace(/[<>&"]/g, ""));
   app.get("/docs", (c) => c.html(html));
-  app.get("/docs/:asset", async (c) => {
-    const asset = c.req.param("asset");
-    const type = ASSETS[asset];
-    if (!type) return c.notFound();
-    const body = await readFile(join(swaggerUiDir(), asset));
-    c.header("Cache-Control", "public, max-age=86400");
-    return c.body(body, 200, { "Content-Type": type });
-  });
+  app.get(
+    "/docs/:asset",
+    packageAssets({
+      packageName: "swagger-ui-dist",
+      files: {
+        "swagger-ui.css": "text/css; charset=utf-8",
+        "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+      },
+      cacheControl: "public, max-age=86400",
+    }),
+  );
 }

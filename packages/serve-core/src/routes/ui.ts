@@ -1,16 +1,5 @@
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import { Hono } from "hono";
-
-const ASSETS: Record<string, string> = {
-  "app.js": "text/javascript; charset=utf-8",
-  "app.css": "text/css; charset=utf-8",
-};
-
-function uiDistDir(): string {
-  return join(dirname(createRequire(import.meta.url).resolve("@servekit/ui/package.json")), "dist");
-}
+import { packageAssets } from "./package-assets.js";
 
 function page(title: string, apiUrl: string): string {
   const config = JSON.stringify({ apiUrl }).replace(/</g, "\\u003c");
@@ -50,12 +39,15 @@ export function uiRoutes(options: UiRoutesOptions = {}): Hono {
   const app = new Hono();
   app.get("/ui", (c) => c.html(html));
   app.get("/ui/", (c) => c.html(html));
-  app.get("/ui/:asset", async (c) => {
-    const type = ASSETS[c.req.param("asset")];
-    if (!type) return c.notFound();
-    const body = await readFile(join(uiDistDir(), c.req.param("asset")));
-    c.header("Cache-Control", "no-cache");
-    return c.body(body, 200, { "Content-Type": type });
-  });
+  app.get(
+    "/ui/:asset",
+    packageAssets({
+      packageName: "@servekit/ui",
+      subdir: "dist",
+      files: { "app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8" },
+      // The bundle changes with each servekit release; revalidate rather than cache.
+      cacheControl: "no-cache",
+    }),
+  );
   return app;
 }
