@@ -1,18 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { type SpawnedServer, spawnServer } from "./test-support/spawn-server.js";
+import { type SpawnedServer, spawnServer, waitReady } from "./test-support/spawn-server.js";
 
 const fixture = fileURLToPath(new URL("./test-support/serve-fixture.ts", import.meta.url));
 const singleFile = fileURLToPath(new URL("./test-support/single-file-server.ts", import.meta.url));
-
-async function waitReady(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const res = await fetch(`${url}/health/ready`).catch(() => undefined);
-    if (res?.status === 200) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("server never became ready");
-}
 
 describe("serve", () => {
   let server: SpawnedServer | undefined;

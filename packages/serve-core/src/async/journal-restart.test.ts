@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../index.js";
 import { fixturePredictor } from "../test-support/fixture-predictor.js";
-import { type SpawnedServer, spawnServer } from "../test-support/spawn-server.js";
+import { type SpawnedServer, spawnServer, waitReady } from "../test-support/spawn-server.js";
 import { RESTARTED_ERROR } from "./async-predictions.js";
 import type { Prediction } from "./prediction.js";
 import { JOURNAL_FILE } from "./prediction-journal.js";
@@ -56,7 +56,7 @@ describe("prediction journal", () => {
     dir = mkdtempSync(join(tmpdir(), "servekit-journal-"));
     const env = { SERVEKIT_JOURNAL_DIR: dir, WORKERS: "0" };
     server = await spawnServer(["--import", "tsx", fixture], env);
-    await waitReadyAt(server.url);
+    await waitReady(server.url);
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
       const res = await fetch(`${server.url}/predictions`, {
@@ -116,12 +116,3 @@ describe("prediction journal", () => {
     }
   });
 });
-
-async function waitReadyAt(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const res = await fetch(`${url}/health/ready`).catch(() => undefined);
-    if (res?.status === 200) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("server never became ready");
-}

@@ -56,3 +56,13 @@ export function spawnServer(
     });
   });
 }
+
+/** Resolves once `${url}/health/ready` answers 200 (polling every 50 ms, up to 10 s). */
+export async function waitReady(url: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const res = await fetch(`${url}/health/ready`).catch(() => undefined);
+    if (res?.status === 200) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${url} never became ready`);
+}

@@ -1,18 +1,8 @@
 // A batching predictor over the tests' tiny MatMul model (dynamic batch axis):
 // predictBatch stacks the rows into one [N, 4] tensor and runs it once.
-import { Tensor } from "onnxruntime-node";
 import { definePredictor, invalidField, z } from "../index.js";
 import { type LoadedSession, loadSession } from "../onnx/index.js";
-
-async function run(state: LoadedSession, rows: number[][]): Promise<number[][]> {
-  const input = new Tensor("float32", Float32Array.from(rows.flat()), [rows.length, 4]);
-  const output = (await state.session.run({ [state.inputs[0]!.name]: input }))[
-    state.outputs[0]!.name
-  ]!;
-  const width = output.dims[1]!;
-  const data = output.data as Float32Array;
-  return rows.map((_, i) => Array.from(data.subarray(i * width, (i + 1) * width)));
-}
+import { runRows } from "./tiny-onnx-predictor.js";
 
 export const tinyBatchPredictor = definePredictor({
   name: "tiny-batch",
@@ -28,13 +18,13 @@ export const tinyBatchPredictor = definePredictor({
     return loadSession(path);
   },
   async predict({ row }, { state }) {
-    return { y: (await run(state, [row]))[0]!, batch_size: 1 };
+    return { y: (await runRows(state, [row]))[0]!, batch_size: 1 };
   },
   async predictBatch(inputs, { state }) {
     const good = inputs.filter((input) => !input.reject);
     const ys =
       good.length > 0
-        ? await run(
+        ? await runRows(
             state,
             good.map((input) => input.row),
           )

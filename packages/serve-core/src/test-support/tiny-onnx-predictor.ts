@@ -19,15 +19,17 @@ export const tinyOnnxPredictor = definePredictor({
     return loaded;
   },
   async predict({ rows }, { state }) {
-    const input = new Tensor("float32", Float32Array.from(rows.flat()), [rows.length, 4]);
-    const output = (await state.session.run({ [state.inputs[0]!.name]: input }))[
-      state.outputs[0]!.name
-    ]!;
-    const width = output.dims[1]!;
-    const data = output.data as Float32Array;
-    return {
-      y: rows.map((_, i) => Array.from(data.subarray(i * width, (i + 1) * width))),
-      provider: state.executionProvider,
-    };
+    return { y: await runRows(state, rows), provider: state.executionProvider };
   },
 });
+
+/** Runs a batch of 4-vectors through the tiny model as one [N, 4] tensor; one output row each. */
+export async function runRows(state: LoadedSession, rows: number[][]): Promise<number[][]> {
+  const input = new Tensor("float32", Float32Array.from(rows.flat()), [rows.length, 4]);
+  const output = (await state.session.run({ [state.inputs[0]!.name]: input }))[
+    state.outputs[0]!.name
+  ]!;
+  const width = output.dims[1]!;
+  const data = output.data as Float32Array;
+  return rows.map((_, i) => Array.from(data.subarray(i * width, (i + 1) * width)));
+}
