@@ -3,14 +3,13 @@
 //
 //   pnpm --filter @servekit/bench batching [--seconds 8]
 import { writeFileSync } from "node:fs";
-import { Agent } from "node:http";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type AnyPredictor, serve } from "@servekit/core";
 import { buildTinyModel } from "../../packages/serve-core/src/test-support/tiny-onnx-model.js";
-import { postJson } from "../post-json.js";
-import { median, round } from "../yolov5/stats.js";
+import { closedLoop } from "../closed-loop.js";
+import { round } from "../stats.js";
 import { batched, unbatched } from "./predictors.js";
 
 const { values: args } = parseArgs({ options: { seconds: { type: "string", default: "8" } } });
@@ -31,33 +30,12 @@ async function measure(predictor: AnyPredictor) {
     handleSignals: false,
   });
   await server.ready;
-  const url = new URL(`${server.url}/predict`);
   const body = Buffer.from(
     JSON.stringify({ row: Array.from({ length: size }, (_, i) => (i % 7) / 7) }),
   );
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const latencies: number[] = [];
-  let errors = 0;
-  const loop = async (durationS: number, record: boolean) => {
-    const end = performance.now() + durationS * 1000;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (performance.now() < end) {
-          const t = performance.now();
-          const status = (await postJson(agent, url, body)).status;
-          if (status !== 200) errors++;
-          else if (record) latencies.push(performance.now() - t);
-        }
-      }),
-    );
-  };
-  await loop(2, false); // warm-up
-  const start = performance.now();
-  await loop(seconds, true);
-  const reqPerSec = latencies.length / ((performance.now() - start) / 1000);
-  agent.destroy();
+  const result = await closedLoop({ url: `${server.url}/predict`, body, concurrency, seconds });
   await server.close();
-  return { reqPerSec: round(reqPerSec), p50Ms: round(median(latencies)), errors };
+  return result;
 }
 
 const off = await measure(unbatched);

@@ -7,12 +7,11 @@
 //   pnpm --filter @servekit/bench cluster [--seconds 8]
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { Agent } from "node:http";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { postJson } from "../post-json.js";
-import { median, round } from "../yolov5/stats.js";
+import { closedLoop } from "../closed-loop.js";
+import { round } from "../stats.js";
 
 const { values: args } = parseArgs({ options: { seconds: { type: "string", default: "8" } } });
 const seconds = Number(args.seconds);
@@ -50,32 +49,11 @@ async function startServer(processes: number) {
 
 async function measure(processes: number) {
   const { child, url } = await startServer(processes);
-  const target = new URL(`${url}/predict`);
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const latencies: number[] = [];
-  let errors = 0;
-  const loop = async (durationS: number, record: boolean) => {
-    const end = performance.now() + durationS * 1000;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (performance.now() < end) {
-          const t = performance.now();
-          const status = (await postJson(agent, target, body)).status;
-          if (status !== 200) errors++;
-          else if (record) latencies.push(performance.now() - t);
-        }
-      }),
-    );
-  };
-  await loop(2, false); // warm-up
-  const start = performance.now();
-  await loop(seconds, true);
-  const reqPerSec = latencies.length / ((performance.now() - start) / 1000);
-  agent.destroy();
+  const result = await closedLoop({ url: `${url}/predict`, body, concurrency, seconds });
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGTERM");
   await exited;
-  return { reqPerSec: round(reqPerSec), p50Ms: round(median(latencies)), errors };
+  return result;
 }
 
 const one = await measure(1);

@@ -13,7 +13,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { postJson } from "../post-json.js";
-import { median, quantile, round } from "./stats.js";
+import { median, quantile, round } from "../stats.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, "../..");
