@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { Validator } from "@seriousme/openapi-schema-validator";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, definePredictor, type ServekitApp, z } from "./index.js";
 import { fixturePredictor } from "./test-support/fixture-predictor.js";
@@ -146,6 +147,26 @@ describe("createApp", () => {
     expect(multipart.text).toBe("hellohello");
   });
 
+  it("reads a multipart body whose boundary has capitals, as browsers send it", async () => {
+    const boundary = "----WebKitFormBoundaryQx7ZpT";
+    const body = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="g.png"\r\nContent-Type: image/png\r\n\r\n`,
+      ),
+      png,
+      Buffer.from(
+        `\r\n--${boundary}\r\nContent-Disposition: form-data; name="count"\r\n\r\n3\r\n--${boundary}--\r\n`,
+      ),
+    ]);
+    const res = await app.request("/predict", {
+      method: "POST",
+      headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ text: "hellohellohello", image: { width: 32 } });
+  });
+
   it("rejects bytes that are not an image with 422 on that field", async () => {
     const res = await postJson(app, "/predict", {
       image: Buffer.from("not an image at all").toString("base64"),
@@ -154,6 +175,42 @@ describe("createApp", () => {
     const { error } = await res.json();
     expect(error.details[0]).toMatchObject({ path: ["image"] });
     expect(error.details[0].message).toContain("not an image");
+  });
+
+  it("reports an image's size as displayed, in every format its header is read", async () => {
+    const pixels = sharp({ create: { width: 30, height: 20, channels: 3, background: "#808080" } });
+    const cases: [Buffer, { width: number; height: number; media_type: string }][] = [
+      // EXIF orientation 6: a quarter turn, so width and height swap.
+      [
+        await pixels.clone().jpeg().withMetadata({ orientation: 6 }).toBuffer(),
+        { width: 20, height: 30, media_type: "image/jpeg" },
+      ],
+      [await pixels.clone().webp().toBuffer(), { width: 30, height: 20, media_type: "image/webp" }],
+      [await pixels.clone().gif().toBuffer(), { width: 30, height: 20, media_type: "image/gif" }],
+      [await pixels.clone().tiff().toBuffer(), { width: 30, height: 20, media_type: "image/tiff" }],
+      // AVIF's header is read by sharp, not by the fast JavaScript path.
+      [await pixels.clone().avif().toBuffer(), { width: 30, height: 20, media_type: "image/heif" }],
+    ];
+    for (const [bytes, expected] of cases) {
+      const res = await postJson(app, "/predict", { image: bytes.toString("base64") });
+      expect(res.status, expected.media_type).toBe(200);
+      expect((await res.json()).image).toMatchObject(expected);
+    }
+  });
+
+  it("refuses a format sharp cannot decode even when its header is readable (BMP)", async () => {
+    const bmp = Buffer.alloc(58);
+    bmp.write("BM", 0, "latin1");
+    bmp.writeUInt32LE(58, 2);
+    bmp.writeUInt32LE(54, 10);
+    bmp.writeUInt32LE(40, 14);
+    bmp.writeInt32LE(1, 18);
+    bmp.writeInt32LE(1, 22);
+    bmp.writeUInt16LE(1, 26);
+    bmp.writeUInt16LE(24, 28);
+    const res = await postJson(app, "/predict", { image: bmp.toString("base64") });
+    expect(res.status).toBe(422);
+    expect((await res.json()).error.details[0].message).toContain("not an image");
   });
 
   it("rejects a truncated image with 422", async () => {

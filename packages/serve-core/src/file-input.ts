@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { imageSize } from "image-size";
 import sharp from "sharp";
 import { decodeFileValue, isRawFileValue, type RawFileValue } from "./file-value.js";
 
@@ -135,22 +136,65 @@ function openApiFileMeta(meta: Record<string, unknown>): { type: "string"; descr
   return meta as { type: "string"; description: string };
 }
 
-async function readImageHeader(
-  data: Uint8Array,
-): Promise<{ width: number; height: number; format: string } | undefined> {
+/**
+ * The everyday formats, as image-size names them, mapped to sharp's names. The
+ * rest (AVIF/HEIF, SVG, ...) is left to sharp, whose reading of them decides.
+ */
+const SHARP_FORMATS: Record<string, string> = {
+  jpg: "jpeg",
+  png: "png",
+  webp: "webp",
+  gif: "gif",
+  tiff: "tiff",
+};
+
+interface ImageHeader {
+  width: number;
+  height: number;
+  format: string;
+}
+
+/**
+ * Width and height as displayed (EXIF orientation applied) and format, from the
+ * header only: no pixels are decoded here, so a pixel bomb costs nothing.
+ * image-size parses the common formats in microseconds on this thread; what it
+ * does not know goes to sharp (a trip to the thread pool, ~0.5 ms).
+ */
+async function readImageHeader(data: Uint8Array): Promise<ImageHeader | undefined> {
+  return readHeaderInJs(data) ?? (await readHeaderWithSharp(data));
+}
+
+function readHeaderInJs(data: Uint8Array): ImageHeader | undefined {
+  let size: ReturnType<typeof imageSize>;
   try {
-    // Header only: no pixels are decoded here, so a pixel bomb costs nothing.
-    const meta = await sharp(data, { limitInputPixels: false }).metadata();
-    if (!meta.width || !meta.height || !meta.format) return undefined;
-    const rotated = (meta.orientation ?? 1) >= 5;
-    return {
-      width: rotated ? meta.height : meta.width,
-      height: rotated ? meta.width : meta.height,
-      format: meta.format,
-    };
+    size = imageSize(data);
   } catch {
     return undefined;
   }
+  const format = size.type ? SHARP_FORMATS[size.type] : undefined;
+  if (!format || !size.width || !size.height) return undefined;
+  return oriented(size.width, size.height, size.orientation, format);
+}
+
+async function readHeaderWithSharp(data: Uint8Array): Promise<ImageHeader | undefined> {
+  try {
+    const meta = await sharp(data, { limitInputPixels: false }).metadata();
+    if (!meta.width || !meta.height || !meta.format) return undefined;
+    return oriented(meta.width, meta.height, meta.orientation, meta.format);
+  } catch {
+    return undefined;
+  }
+}
+
+/** EXIF orientations 5–8 turn the image a quarter: width and height swap. */
+function oriented(
+  width: number,
+  height: number,
+  orientation: number | undefined,
+  format: string,
+): ImageHeader {
+  const rotated = (orientation ?? 1) >= 5;
+  return { width: rotated ? height : width, height: rotated ? width : height, format };
 }
 
 function checkSize(file: FileInput, maxBytes: number | undefined): string | undefined {

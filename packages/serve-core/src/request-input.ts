@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 import { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import type { z } from "zod";
@@ -15,24 +16,31 @@ function objectShape(schema: z.ZodType): Record<string, z.ZodType> {
 /**
  * Reads a request body as a plain object: JSON as-is; multipart/form-data
  * with file parts as {@link FileInput}s and text parts coerced through
- * `schema`. Throws 400 (malformed), 413 (over `maxBytes`) or 415 (other
- * media types).
+ * `schema`. Throws 400 (malformed), 413 (over `maxBytes`, from the
+ * Content-Length header before reading, or while reading a chunked body) or
+ * 415 (other media types).
  */
 export async function readRequestBody(
   c: Context,
   schema: z.ZodType,
   maxBytes: number,
 ): Promise<unknown> {
-  const contentType = c.req.header("content-type")?.toLowerCase() ?? "";
-  if (contentType.startsWith("multipart/form-data")) return readMultipart(c, schema);
+  const declared = Number(c.req.header("content-length"));
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  const header = c.req.header("content-type") ?? "";
+  const contentType = header.toLowerCase();
+  if (contentType.startsWith("multipart/form-data")) {
+    // The header as sent: the boundary is case-sensitive.
+    return readMultipart(await readBodyBytes(c, maxBytes), header, schema);
+  }
   if (
     contentType.startsWith("application/json") ||
     /^application\/[\w.+-]+\+json/.test(contentType)
   ) {
-    return parseJson((await readBodyBytes(c, maxBytes)).toString("utf8"));
+    return parseJson(bodyText(await readBodyBytes(c, maxBytes)));
   }
   if (contentType === "") {
-    const text = (await readBodyBytes(c, maxBytes)).toString("utf8");
+    const text = bodyText(await readBodyBytes(c, maxBytes));
     if (text.trim() === "") return {};
     return parseJson(text);
   }
@@ -44,8 +52,9 @@ export async function readRequestBody(
 
 /**
  * The raw body, at most `maxBytes` (else 413). Under @hono/node-server it is
- * read straight from Node's request stream, skipping the web-stream layer:
- * a few milliseconds less per multi-megabyte JSON body.
+ * read straight from Node's request stream, skipping the web-stream layer
+ * (a few milliseconds less per multi-megabyte body); routes must not touch
+ * `c.req.raw`'s body or signal first (see `clientSignal`).
  */
 async function readBodyBytes(c: Context, maxBytes: number): Promise<Buffer> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
@@ -72,6 +81,15 @@ export function tooLarge(maxBytes: number): ServeError {
   );
 }
 
+/**
+ * The body as a string. Base64 payloads make bodies plain ASCII, which
+ * latin1 decodes the same as UTF-8, without UTF-8's validation: ~0.1 ms
+ * less per megabyte.
+ */
+function bodyText(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -83,10 +101,14 @@ function parseJson(text: string): unknown {
   }
 }
 
-async function readMultipart(c: Context, schema: z.ZodType): Promise<Record<string, unknown>> {
+async function readMultipart(
+  bytes: Buffer,
+  contentType: string,
+  schema: z.ZodType,
+): Promise<Record<string, unknown>> {
   let form: FormData;
   try {
-    form = await c.req.raw.formData();
+    form = await new Response(bytes, { headers: { "content-type": contentType } }).formData();
   } catch {
     throw new ServeError("MALFORMED_REQUEST", "request body is not valid multipart/form-data");
   }

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { requestSizeLimit } from "../middleware/body-limit.js";
+import { clientSignal } from "../client-signal.js";
 import { readRequestBody } from "../request-input.js";
 import { invalidInputError } from "../validation-issues.js";
 import { predictionSchemas } from "./prediction-schemas.js";
@@ -39,7 +39,7 @@ export function registerPredictRoute({ app, predictor, service, options }: Route
   });
   app.openAPIRegistry.registerPath(route);
 
-  app.post(route.path, requestSizeLimit(options.maxBodyBytes), async (c) => {
+  app.post(route.path, async (c) => {
     const start = performance.now();
     const body = await readRequestBody(c, predictor.input, options.maxBodyBytes);
     const read = performance.now();
@@ -50,11 +50,11 @@ export function registerPredictRoute({ app, predictor, service, options }: Route
     if (format) {
       return streamPrediction(
         format,
-        (onChunk) => service.predict(parsed.data, c.get("requestId"), c.req.raw.signal, onChunk),
+        (onChunk) => service.predict(parsed.data, c.get("requestId"), clientSignal(c), onChunk),
         c.get("requestId"),
       );
     }
-    const outcome = await service.predict(parsed.data, c.get("requestId"), c.req.raw.signal);
+    const outcome = await service.predict(parsed.data, c.get("requestId"), clientSignal(c));
     setServerTiming(c, {
       read: read - start,
       validate: validated - read,

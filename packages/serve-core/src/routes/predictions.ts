@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createRoute, z } from "@hono/zod-openapi";
+import { clientSignal } from "../client-signal.js";
 import { ServeError } from "../errors.js";
-import { requestSizeLimit } from "../middleware/body-limit.js";
 import { readRequestBody } from "../request-input.js";
 import { invalidInputError } from "../validation-issues.js";
 import {
@@ -93,7 +93,7 @@ export function registerPredictionsRoute({
   });
   app.openAPIRegistry.registerPath(route);
 
-  app.post(route.path, requestSizeLimit(options.maxBodyBytes), async (c) => {
+  app.post(route.path, async (c) => {
     const createdAt = new Date().toISOString();
     // Multipart fields are the input itself (files can't nest inside JSON).
     const multipart = c.req.header("content-type")?.startsWith("multipart/form-data") ?? false;
@@ -125,7 +125,7 @@ export function registerPredictionsRoute({
     const id = envelope.data.id ?? randomUUID();
     const base = { id, input: envelope.data.input, created_at: createdAt };
     try {
-      const outcome = await service.predict(parsed.data, c.get("requestId"), c.req.raw.signal);
+      const outcome = await service.predict(parsed.data, c.get("requestId"), clientSignal(c));
       return c.json({
         ...base,
         status: "succeeded" as const,

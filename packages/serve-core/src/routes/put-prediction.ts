@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ServeError } from "../errors.js";
-import { requestSizeLimit } from "../middleware/body-limit.js";
 import { readRequestBody } from "../request-input.js";
 import { invalidInputError } from "../validation-issues.js";
 import {
@@ -56,7 +55,7 @@ export function registerPutPredictionRoute({
   });
   app.openAPIRegistry.registerPath(route);
 
-  app.put("/predictions/:id", requestSizeLimit(options.maxBodyBytes), async (c) => {
+  app.put("/predictions/:id", async (c) => {
     const id = c.req.param("id");
     if (id.length > 128) {
       throw new ServeError(
