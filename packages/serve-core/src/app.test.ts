@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -145,6 +145,28 @@ describe("createApp", () => {
     expect(dataUrl).toEqual(base64);
     expect(multipart.image).toEqual(base64.image);
     expect(multipart.text).toBe("hellohello");
+  });
+
+  it("gives the same prediction for a large image in JSON (decoded from the body's bytes) and in multipart", async () => {
+    const noise = await sharp(randomBytes(160 * 120 * 3), {
+      raw: { width: 160, height: 120, channels: 3 },
+    })
+      .png()
+      .toBuffer();
+    expect(noise.toString("base64").length).toBeGreaterThan(32 * 1024);
+    const json = await postJson(app, "/predict", { count: 2, image: noise.toString("base64") });
+    const form = new FormData();
+    form.set("image", new Blob([noise], { type: "image/png" }), "noise.png");
+    form.set("count", "2");
+    const multipart = await app.request("/predict", { method: "POST", body: form });
+    const expected = {
+      sha256: createHash("sha256").update(noise).digest("hex"),
+      width: 160,
+      height: 120,
+      media_type: "image/png",
+    };
+    expect((await json.json()).image).toEqual(expected);
+    expect((await multipart.json()).image).toEqual(expected);
   });
 
   it("reads a multipart body whose boundary has capitals, as browsers send it", async () => {

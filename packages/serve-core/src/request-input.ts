@@ -6,6 +6,8 @@ import { coerceTextValue } from "./coerce-text-value.js";
 import { ServeError } from "./errors.js";
 import type { FileInput } from "./file-input.js";
 import { sniffMediaType } from "./file-value.js";
+import { findFileFields } from "./find-file-fields.js";
+import { findBase64FileValues } from "./json-file-values.js";
 
 /** Fields of an object schema, for coercing multipart text fields. */
 function objectShape(schema: z.ZodType): Record<string, z.ZodType> {
@@ -37,7 +39,7 @@ export async function readRequestBody(
     contentType.startsWith("application/json") ||
     /^application\/[\w.+-]+\+json/.test(contentType)
   ) {
-    return parseJson(bodyText(await readBodyBytes(c, maxBytes)));
+    return parseJsonBody(await readBodyBytes(c, maxBytes), fileKeysOf(schema));
   }
   if (contentType === "") {
     const text = bodyText(await readBodyBytes(c, maxBytes));
@@ -88,6 +90,38 @@ export function tooLarge(maxBytes: number): ServeError {
  */
 function bodyText(bytes: Buffer): string {
   return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+}
+
+/** The top-level file and image fields of each input schema, found once. */
+const fileKeysCache = new WeakMap<z.ZodType, ReadonlySet<string>>();
+
+function fileKeysOf(schema: z.ZodType): ReadonlySet<string> {
+  let keys = fileKeysCache.get(schema);
+  if (!keys) {
+    keys = new Set(findFileFields(schema).keys());
+    fileKeysCache.set(schema, keys);
+  }
+  return keys;
+}
+
+/**
+ * JSON.parse of the body, except that long base64 values of file fields are
+ * decoded straight from the bytes (see {@link findBase64FileValues}): the
+ * text JSON.parse sees has `null` in their place, and the parsed object gets
+ * the decoded bytes, which `file()` and `image()` accept as they are.
+ */
+function parseJsonBody(bytes: Buffer, fileKeys: ReadonlySet<string>): unknown {
+  const values = findBase64FileValues(bytes, fileKeys);
+  if (values.length === 0) return parseJson(bodyText(bytes));
+  let text = "";
+  let pos = 0;
+  for (const value of values) {
+    text += `${bodyText(bytes.subarray(pos, value.start))}null`;
+    pos = value.end;
+  }
+  const parsed = parseJson(text + bodyText(bytes.subarray(pos))) as Record<string, unknown>;
+  for (const value of values) parsed[value.key] = value.data;
+  return parsed;
 }
 
 function parseJson(text: string): unknown {
