@@ -48,7 +48,7 @@ export function decodeFileValue(value: RawFileValue): FileInput | string {
  * show up as fewer bytes than the length implies; checking that is O(1),
  * where a regular expression over a multi-megabyte string is not.
  */
-export function decodeBase64(text: string): Buffer | undefined {
+function decodeBase64(text: string): Buffer | undefined {
   const unpadded = text.endsWith("==")
     ? text.length - 2
     : text.endsWith("=")

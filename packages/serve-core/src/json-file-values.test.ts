@@ -45,6 +45,24 @@ describe("findBase64FileValues", () => {
     expect(rest(json)).toEqual({ image: null, caption: base64, mask: null });
   });
 
+  it("decodes every padding and the URL-safe alphabet, across decoding steps", () => {
+    for (const size of [60_000, 60_001, 60_002]) {
+      const data = randomBytes(size);
+      for (const text of [data.toString("base64"), data.toString("base64url")]) {
+        const [found] = find(`{"image":"${text}"}`);
+        expect(found?.data.equals(data), `${size} bytes, ${text.slice(-3)}`).toBe(true);
+      }
+    }
+  });
+
+  it("refuses a value with a non-base64 character anywhere, even far past the first step", () => {
+    const long = randomBytes(60_000).toString("base64");
+    for (const bad of ["!", "=", " ", "é"]) {
+      const text = `${long.slice(0, 70_001)}${bad}${long.slice(70_002)}`;
+      expect(find(`{"image":"${text}"}`), JSON.stringify(bad)).toEqual([]);
+    }
+  });
+
   it("leaves everything else to JSON.parse", () => {
     const cases = {
       "a nested value": `{"input":{"image":"${base64}"}}`,
