@@ -83,6 +83,9 @@ export async function serve(
         log.warn("shutdown grace period over; some webhook deliveries were not made");
       if ("closeIdleConnections" in server) server.closeIdleConnections();
       await app.lifecycle.close();
+      // A keep-alive connection that was busy a moment ago (a health poll) would
+      // otherwise go on answering requests after the server says it stopped.
+      if ("closeAllConnections" in server) server.closeAllConnections();
       log.info("server stopped");
     })();
     return closing;
