@@ -11,6 +11,15 @@ const DECODE_STEP = 32 * 1024;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const EQUALS = 0x3d;
+/** JSON's whitespace (space, tab, CR, LF) is all at or below this. */
+const SPACE = 0x20;
 
 /** A top-level string value of a JSON body, found in its bytes and decoded from base64. */
 export interface Base64FileValue {
@@ -40,7 +49,7 @@ export function findBase64FileValues(
   fileKeys: ReadonlySet<string>,
 ): Base64FileValue[] {
   if (fileKeys.size === 0 || bytes.length < MIN_BASE64_LENGTH) return [];
-  if (firstNonSpace(bytes) !== 0x7b) return []; // not an object: JSON.parse alone
+  if (firstNonSpace(bytes) !== OPEN_BRACE) return []; // not an object: JSON.parse alone
   const found: Base64FileValue[] = [];
   const keyCounts = new Map<string, number>();
   let depth = 0;
@@ -53,20 +62,19 @@ export function findBase64FileValues(
     const stop = open === -1 ? bytes.length : open;
     for (let i = pos; i < stop; i++) {
       const byte = bytes[i]!;
-      if (byte === 0x7b || byte === 0x5b)
-        depth++; // { [
-      else if (byte === 0x7d || byte === 0x5d) depth--; // } ]
-      if (byte > 0x20) before = byte;
+      if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
+      else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) depth--;
+      if (byte > SPACE) before = byte;
     }
     if (open === -1) break;
     const close = closingQuote(bytes, open);
     if (close === -1) return []; // unterminated: JSON.parse says so
     // In the top-level object a string after { or , is a key; after : it is that key's value.
-    if (depth === 1 && (before === 0x7b || before === 0x2c)) {
+    if (depth === 1 && (before === OPEN_BRACE || before === COMMA)) {
       key = parseKey(bytes, open, close);
       if (key === undefined) return []; // a bad escape: JSON.parse says so
       keyCounts.set(key, (keyCounts.get(key) ?? 0) + 1);
-    } else if (depth === 1 && before === 0x3a && key !== undefined && fileKeys.has(key)) {
+    } else if (depth === 1 && before === COLON && key !== undefined && fileKeys.has(key)) {
       const length = close - open - 1;
       const data =
         length >= MIN_BASE64_LENGTH ? decodeBase64Range(bytes, open + 1, close) : undefined;
@@ -87,8 +95,8 @@ export function findBase64FileValues(
  */
 function decodeBase64Range(bytes: Buffer, start: number, end: number): Buffer | undefined {
   let unpadded = end - start;
-  if (bytes[end - 1] === 0x3d) unpadded--; // =
-  if (bytes[end - 2] === 0x3d) unpadded--;
+  if (bytes[end - 1] === EQUALS) unpadded--;
+  if (bytes[end - 2] === EQUALS) unpadded--;
   if (unpadded % 4 === 1) return undefined;
   const data = Buffer.allocUnsafe(Math.floor((unpadded * 3) / 4));
   let written = 0;
@@ -120,6 +128,6 @@ function parseKey(bytes: Buffer, open: number, close: number): string | undefine
 }
 
 function firstNonSpace(bytes: Buffer): number | undefined {
-  for (const byte of bytes) if (byte > 0x20) return byte;
+  for (const byte of bytes) if (byte > SPACE) return byte;
   return undefined;
 }
