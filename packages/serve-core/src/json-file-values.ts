@@ -35,7 +35,7 @@ export interface Base64FileValue {
  * Finds the values of `fileKeys` in a JSON object body that are long base64
  * strings, and decodes them from the body's bytes. The caller hands JSON.parse
  * the rest: for a megabyte image that skips scanning and copying the string
- * twice (~1 ms of the HTTP thread). Values that are not plain base64 (data
+ * twice (~0.5 ms of the HTTP thread for 870 KB). Values that are not plain base64 (data
  * URLs, escapes, anything else) and keys that occur twice are not returned,
  * so JSON.parse sees them as usual. Only the bytes between strings are looked
  * at one by one; strings are skipped with native searches for quotes.
