@@ -25,6 +25,7 @@ export const serveConfigSchema = z
     queueTimeoutMs: z.number().positive().optional(),
     predictTimeoutMs: z.number().positive().optional(),
     abortGraceMs: z.number().min(0).optional(),
+    workerOldSpaceMb: z.number().int().min(0).optional(),
     maxBodyBytes: z.number().int().min(1).optional(),
     shutdownGraceMs: z.number().min(0).optional(),
     logLevel: LogLevel.optional(),

@@ -10,6 +10,7 @@ describe("resolveServeOptions", () => {
       maxConcurrency: 1,
       predictTimeoutMs: 60_000,
       maxBodyBytes: 20 * 1024 * 1024,
+      workerOldSpaceMb: 128,
     });
   });
 
@@ -20,6 +21,9 @@ describe("resolveServeOptions", () => {
   it("reports every invalid option at once, saying what would be right", () => {
     expect(() => resolveServeOptions({ port: 70_000, workers: -1, maxBodyBytes: 0 })).toThrow(
       /`port` must be 0–65535, got 70000[\s\S]*`workers` must be[\s\S]*`maxBodyBytes`/,
+    );
+    expect(() => resolveServeOptions({ workerOldSpaceMb: -1 })).toThrow(
+      /`workerOldSpaceMb` must be a whole number of MiB ≥ 0, got -1/,
     );
   });
 });

@@ -39,6 +39,13 @@ export interface ServeOptions {
   predictTimeoutMs?: number;
   /** How long a pool worker may ignore an abort before it is replaced. @default 5_000 */
   abortGraceMs?: number;
+  /**
+   * Old-generation size (MiB) below which a pool worker's V8 heap skips full
+   * garbage collections. Predictors that allocate large short-lived buffers
+   * (pixels, tensors) otherwise run one nearly every prediction. 0 leaves
+   * V8's default. @default 128
+   */
+  workerOldSpaceMb?: number;
   /** Largest request body in bytes; larger gets 413. @default 20 * 1024 * 1024 */
   maxBodyBytes?: number;
   /** On shutdown, how long to wait for running predictions. @default 30_000 */
@@ -138,6 +145,7 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     queueTimeoutMs: options.queueTimeoutMs ?? 30_000,
     predictTimeoutMs: options.predictTimeoutMs ?? 60_000,
     abortGraceMs: options.abortGraceMs ?? 5_000,
+    workerOldSpaceMb: options.workerOldSpaceMb ?? 128,
     maxBodyBytes: options.maxBodyBytes ?? 20 * 1024 * 1024,
     shutdownGraceMs: options.shutdownGraceMs ?? 30_000,
     logLevel: options.logLevel ?? (process.env.LOG_LEVEL as LogLevel | undefined) ?? "info",
@@ -194,6 +202,10 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
       `\`predictTimeoutMs\` must be > 0, got ${resolved.predictTimeoutMs}`,
     ),
     check(resolved.abortGraceMs >= 0, `\`abortGraceMs\` must be ≥ 0, got ${resolved.abortGraceMs}`),
+    check(
+      Number.isInteger(resolved.workerOldSpaceMb) && resolved.workerOldSpaceMb >= 0,
+      `\`workerOldSpaceMb\` must be a whole number of MiB ≥ 0, got ${resolved.workerOldSpaceMb}`,
+    ),
     check(
       isPositiveInt(resolved.maxBodyBytes),
       `\`maxBodyBytes\` must be a whole number of bytes ≥ 1, got ${resolved.maxBodyBytes}`,

@@ -41,6 +41,7 @@ export function createExecutor({
     log,
     logLevel: options.logLevel,
     abortGraceMs: options.abortGraceMs,
+    oldSpaceMb: options.workerOldSpaceMb,
     predictorMetrics,
   });
 }

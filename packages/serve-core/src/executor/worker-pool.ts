@@ -9,6 +9,7 @@ import type { MetricCall, PredictorMetrics } from "../metrics/predictor-metrics.
 import type { Executor, ExecutorState, JobResult, PredictionJob } from "./executor.js";
 import { POOL_WORKER_MARK } from "./pool-worker-context.js";
 import { mergeSetupReports, pendingSetupReport, type SetupReport } from "./setup-report.js";
+import { setWorkerOldSpaceFloor } from "./worker-heap.js";
 import {
   type FromWorker,
   fromWireError,
@@ -27,6 +28,8 @@ export interface WorkerPoolOptions {
   logLevel: LogLevel;
   /** How long a worker may ignore an abort before it is terminated and replaced. */
   abortGraceMs: number;
+  /** See `setWorkerOldSpaceFloor`; 0 leaves V8's default. */
+  oldSpaceMb: number;
   /** Replays the `ctx.metrics` calls workers forward. */
   predictorMetrics: PredictorMetrics;
 }
@@ -87,6 +90,7 @@ export class WorkerPool implements Executor {
   }
 
   start(): Promise<void> {
+    setWorkerOldSpaceFloor(this.options.oldSpaceMb);
     this.firstStart ??= Promise.all(
       Array.from({ length: this.capacity }, (_, index) => this.spawn(index)),
     ).then(() => {
