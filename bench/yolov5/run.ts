@@ -118,15 +118,21 @@ function rssMiB(pid: number): number {
 
 /** RSS of the server process and its threads (worker threads share the process). */
 function startServer(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...tsx, join(repoRoot, "examples/yolov5/src/main.ts")], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      WORKERS: String(availableParallelism()),
-      LOG_LEVEL: "warn",
+  // As `pnpm demo` starts it (examples/yolov5's start script).
+  const nodeArgs = ["--initial-old-space-size=128", ...tsx];
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, join(repoRoot, "examples/yolov5/src/main.ts")],
+    {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        WORKERS: String(availableParallelism()),
+        LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "inherit", "inherit"],
     },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  );
   return new Promise((resolve, reject) => {
     const poll = setInterval(async () => {
       const res = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined);
