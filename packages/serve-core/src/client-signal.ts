@@ -13,7 +13,19 @@ export function clientSignal(c: Context): AbortSignal {
   if (!outgoing || typeof outgoing.once !== "function") return c.req.raw.signal;
   const controller = new AbortController();
   outgoing.once("close", () => {
-    if (!outgoing.writableFinished) controller.abort(new Error("client closed the connection"));
+    if (!outgoing.writableFinished) controller.abort(new ClientClosedError());
   });
   return controller.signal;
+}
+
+/**
+ * How a prediction ends when its client goes away first: nothing can be sent,
+ * and nothing went wrong on the server. Logged at info with status 499
+ * (nginx's "client closed request"), counted as `cancelled`.
+ */
+export class ClientClosedError extends Error {
+  constructor() {
+    super("client closed the connection before the response");
+    this.name = "ClientClosedError";
+  }
 }

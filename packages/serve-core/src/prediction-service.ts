@@ -1,4 +1,5 @@
 import { Batcher } from "./batcher.js";
+import { ClientClosedError } from "./client-signal.js";
 import { ConcurrencyLimiter } from "./concurrency-limiter.js";
 import { ServeError, toServeError } from "./errors.js";
 import { createExecutor } from "./executor/create-executor.js";
@@ -122,7 +123,9 @@ export class PredictionService {
     onChunk?: (chunk: unknown) => void,
   ): Promise<PredictionOutcome> {
     const queued = performance.now();
-    const release = await this.admit(signal);
+    const release = await this.admit(signal).catch((error: unknown) => {
+      throw signal.aborted ? this.clientClosed(requestId, "while queued") : error;
+    });
     const running = performance.now();
     this.metrics?.observeQueueWait((running - queued) / 1000); // metrics: queue wait
     const timeout = new AbortController();
@@ -171,6 +174,7 @@ export class PredictionService {
       // metrics: how it ended, and how long it ran
       const status = timeout.signal.aborted ? "timeout" : signal.aborted ? "cancelled" : "failed";
       this.metrics?.observePrediction(status, (performance.now() - running) / 1000);
+      if (status === "cancelled") throw this.clientClosed(requestId, "while running");
       throw this.classify(error, requestId);
     }
   }
@@ -241,6 +245,14 @@ export class PredictionService {
         cause: invalidInputError(result.error, ["output"]),
       },
     );
+  }
+
+  private clientClosed(requestId: string, when: string): ClientClosedError {
+    this.log.info(
+      { request_id: requestId },
+      `client closed the connection ${when}; prediction cancelled`,
+    );
+    return new ClientClosedError();
   }
 
   private classify(error: unknown, requestId: string): ServeError {

@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { type SpawnedServer, spawnServer, waitReady } from "./test-support/spawn-server.js";
@@ -80,6 +81,43 @@ describe("serve", () => {
     expect(await res.json()).toEqual({ sum: 5050 });
     // One server: the workers' imports of the module did not listen again.
     expect(server.logs.filter((l) => String(l.msg).startsWith("serving"))).toHaveLength(1);
+  });
+
+  it("logs a client that hangs up, queued or running, as 499 at info, and keeps serving", async () => {
+    server = await spawnServer(["--import", "tsx", fixture]);
+    await waitReady(server.url);
+    // Inline, one prediction runs at a time: the second one waits in the queue.
+    const hangUpLater = (sleepMs: number) => {
+      const req = request(`${server!.url}/predict`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+      });
+      req.on("error", () => {});
+      req.end(JSON.stringify({ sleep_ms: sleepMs }));
+      return req;
+    };
+    const running = hangUpLater(10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    const queued = hangUpLater(10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    queued.destroy();
+    await new Promise((r) => setTimeout(r, 200));
+    running.destroy();
+
+    const after = await fetch(`${server.url}/predict`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(after.status).toBe(200);
+    const logs = server.logs;
+    expect(logs.filter((l) => l.msg === "request" && l.status === 499)).toHaveLength(2);
+    const cancelled = logs.filter((l) => String(l.msg).startsWith("client closed the connection"));
+    expect(cancelled.map((l) => [l.level, l.msg])).toEqual([
+      [30, "client closed the connection while queued; prediction cancelled"],
+      [30, "client closed the connection while running; prediction cancelled"],
+    ]);
+    expect(logs.filter((l) => Number(l.level) >= 50)).toEqual([]);
   });
 
   it("sheds load beyond its queue with 503 + Retry-After, answers the rest, and stays up", async () => {

@@ -1,6 +1,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ContentfulStatusCode, StatusCode } from "hono/utils/http-status";
+import { ClientClosedError } from "../client-signal.js";
 import { ServeError } from "../errors.js";
 import type { Logger } from "../logger.js";
 
@@ -18,6 +19,8 @@ export function sendError(c: Context, error: ServeError): Response {
 export function errorHandler(log: Logger): ErrorHandler {
   return function handleError(error, c) {
     if (error instanceof ServeError) return sendError(c, error);
+    // Nobody is left to read a response; 499 tells the access log and metrics so.
+    if (error instanceof ClientClosedError) return c.body(null, 499 as StatusCode);
     if (error instanceof HTTPException && error.status < 500) {
       const code = error.status === 413 ? "PAYLOAD_TOO_LARGE" : "MALFORMED_REQUEST";
       return sendError(c, new ServeError(code, error.message || "bad request"));
