@@ -7,13 +7,13 @@ const FLAG = "--initial-old-space-size";
  * of old generation before their first full (mark-compact) collection, and
  * never schedule one below that size.
  *
- * Why: V8 counts every ArrayBuffer allocated since the last full collection
- * against the old generation's limit, which it sets at a few times the live
- * heap (~40 MiB for a 15 MiB worker). A predictor that allocates ~11 MiB of
- * short-lived buffers per prediction (decoded pixels, the output tensor) then
- * triggers a full collection every one or two predictions, though
- * young-generation collections free those buffers anyway. With YOLOv5n and 2
- * workers this cost ~7 ms of CPU per request (docs/production.md).
+ * Why: V8 sets the old generation's limit at a few times the live heap
+ * (~40 MiB for a 15 MiB worker). A YOLOv5 worker, which allocates ~11 MiB of
+ * short-lived buffers per prediction (decoded pixels, the output tensor), ran
+ * a full collection every one or two predictions, started far below that
+ * limit and freeing almost nothing. Young-generation collections free those
+ * buffers anyway. With 2 workers this cost ~7 ms of CPU per request
+ * (docs/production.md).
  *
  * Worker threads cannot take V8 flags of their own (`execArgv` refuses them),
  * and V8 reads this one when each isolate is created, so it is set
