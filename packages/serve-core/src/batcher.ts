@@ -111,6 +111,9 @@ export class Batcher {
       });
     } catch (error) {
       for (const item of items) item.reject(error);
+    } finally {
+      // Signals made by AbortSignal.any keep their listeners (and what those hold) alive.
+      for (const item of items) item.signal.removeEventListener("abort", check);
     }
   }
 }

@@ -48,6 +48,8 @@ interface Slot {
   setup: SetupReport;
   current: PendingJob | undefined;
   killTimer: NodeJS.Timeout | undefined;
+  /** Removes the current job's abort listener; a composite signal keeps its listeners alive. */
+  stopListening: (() => void) | undefined;
 }
 
 /**
@@ -132,6 +134,7 @@ export class WorkerPool implements Executor {
       setup: { ...pendingSetupReport(), started_at: new Date().toISOString() },
       current: undefined,
       killTimer: undefined,
+      stopListening: undefined,
     };
     this.slots[index] = slot;
     return new Promise<void>((resolve) => {
@@ -211,6 +214,8 @@ export class WorkerPool implements Executor {
   private release(slot: Slot): void {
     if (slot.killTimer) clearTimeout(slot.killTimer);
     slot.killTimer = undefined;
+    slot.stopListening?.();
+    slot.stopListening = undefined;
     slot.current = undefined;
   }
 
@@ -240,7 +245,9 @@ export class WorkerPool implements Executor {
         continue;
       }
       slot.current = pending;
-      signal.addEventListener("abort", () => this.abort(slot, pending.id), { once: true });
+      const onAbort = () => this.abort(slot, pending.id);
+      signal.addEventListener("abort", onAbort, { once: true });
+      slot.stopListening = () => signal.removeEventListener("abort", onAbort);
     }
   }
 
