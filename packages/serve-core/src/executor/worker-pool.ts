@@ -92,13 +92,15 @@ export class WorkerPool implements Executor {
   }
 
   start(): Promise<void> {
-    setWorkerOldSpaceFloor(this.options.oldSpaceMb);
-    this.firstStart ??= Promise.all(
-      Array.from({ length: this.capacity }, (_, index) => this.spawn(index)),
-    ).then(() => {
-      this.started = true;
-    });
+    this.firstStart ??= this.startWorkers();
     return this.firstStart;
+  }
+
+  private async startWorkers(): Promise<void> {
+    // Before the first worker exists: V8 reads the flag when each isolate is created.
+    setWorkerOldSpaceFloor(this.options.oldSpaceMb);
+    await Promise.all(Array.from({ length: this.capacity }, (_, index) => this.spawn(index)));
+    this.started = true;
   }
 
   run(job: PredictionJob): Promise<JobResult> {
