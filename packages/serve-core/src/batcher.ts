@@ -112,7 +112,7 @@ export class Batcher {
     } catch (error) {
       for (const item of items) item.reject(error);
     } finally {
-      // Signals made by AbortSignal.any keep their listeners (and what those hold) alive.
+      // The callers' signals can outlive the batch: leave no listener (and what it holds) on them.
       for (const item of items) item.signal.removeEventListener("abort", check);
     }
   }

@@ -128,18 +128,24 @@ export class PredictionService {
     });
     const running = performance.now();
     this.metrics?.observeQueueWait((running - queued) / 1000); // metrics: queue wait
-    const timeout = new AbortController();
-    const timer = setTimeout(
-      () =>
-        timeout.abort(
-          new ServeError(
-            "TIMEOUT",
-            `prediction took longer than ${this.options.predictTimeoutMs} ms`,
-          ),
+    // Aborted by the client or by the timeout. Not AbortSignal.any(): its
+    // signals are held by WeakRefs, which V8's minor GCs treat as strong, so
+    // each request's signals would be promoted to the old generation.
+    const job = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      job.abort(
+        new ServeError(
+          "TIMEOUT",
+          `prediction took longer than ${this.options.predictTimeoutMs} ms`,
         ),
-      this.options.predictTimeoutMs,
-    );
-    const jobSignal = AbortSignal.any([signal, timeout.signal]);
+      );
+    }, this.options.predictTimeoutMs);
+    const onClientAbort = () => job.abort(signal.reason);
+    signal.addEventListener("abort", onClientAbort, { once: true });
+    if (signal.aborted) onClientAbort();
+    const jobSignal = job.signal;
     const startedAt = new Date();
     const work = this.batcher
       ? this.batcher.submit(input, jobSignal)
@@ -154,6 +160,7 @@ export class PredictionService {
     void work
       .finally(() => {
         clearTimeout(timer);
+        signal.removeEventListener("abort", onClientAbort);
         release();
       })
       .catch(() => {});
@@ -172,7 +179,7 @@ export class PredictionService {
       };
     } catch (error) {
       // metrics: how it ended, and how long it ran
-      const status = timeout.signal.aborted ? "timeout" : signal.aborted ? "cancelled" : "failed";
+      const status = timedOut ? "timeout" : signal.aborted ? "cancelled" : "failed";
       this.metrics?.observePrediction(status, (performance.now() - running) / 1000);
       if (status === "cancelled") throw this.clientClosed(requestId, "while running");
       throw this.classify(error, requestId);

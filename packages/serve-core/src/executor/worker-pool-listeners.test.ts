@@ -5,9 +5,9 @@ import { forwardPredictorMetrics } from "../metrics/predictor-metrics.js";
 import { fixturePredictor } from "../test-support/fixture-predictor.js";
 import { WorkerPool } from "./worker-pool.js";
 
-// PredictionService hands the pool AbortSignal.any() signals, which keep their
-// listeners, and everything those hold, alive for as long as their sources
-// live: a listener left behind per prediction is a slow leak.
+// The signal a job is handed can outlive the job (a caller may reuse it), and
+// a listener left on it keeps everything the listener holds reachable: one
+// per prediction is a slow leak.
 describe("WorkerPool abort listeners", () => {
   let pool: WorkerPool;
   beforeAll(async () => {
