@@ -119,7 +119,7 @@ function rssMiB(pid: number): number {
 /** RSS of the server process and its threads (worker threads share the process). */
 function startServer(port: number): Promise<ChildProcess> {
   // As `pnpm demo` starts it (examples/yolov5's start script).
-  const nodeArgs = ["--initial-old-space-size=128", ...tsx];
+  const nodeArgs = ["--initial-old-space-size=64", ...tsx];
   const child = spawn(
     process.execPath,
     [...nodeArgs, join(repoRoot, "examples/yolov5/src/main.ts")],
@@ -397,7 +397,22 @@ function summarize({
     saturationOverBound: round(median(ratios), 2),
     overheadAtConcurrency1P50Ms: round(median(c1.timings.other)),
     serverRssMiB: { afterWarmUp: round(rssStart), afterLoad: round(rssEnd) },
-    ...(soak ? { soak } : {}),
+    ...(soak ? { soak: { ...soak, ...soakDrift(soak.rssMiB) } } : {}),
+  };
+}
+
+/**
+ * Whether RSS is flat under load: the medians of the soak's first and last
+ * minute (6 samples each), so one sample at a collection's peak or trough
+ * does not decide it.
+ */
+function soakDrift(samples: number[]) {
+  const firstMinuteMiB = round(median(samples.slice(0, 6)));
+  const lastMinuteMiB = round(median(samples.slice(-6)));
+  return {
+    firstMinuteMiB,
+    lastMinuteMiB,
+    driftPercent: round(((lastMinuteMiB - firstMinuteMiB) / firstMinuteMiB) * 100, 1),
   };
 }
 
@@ -435,6 +450,8 @@ function report(s: Summary): string {
     lines.push(
       "",
       `Soak ${s.soak.seconds} s at concurrency 8, RSS every 10 s (MiB): ${s.soak.rssMiB.join(", ")}.`,
+      "",
+      `RSS drift over the soak (median of the last minute against the first): **${s.soak.firstMinuteMiB} → ${s.soak.lastMinuteMiB} MiB (${s.soak.driftPercent >= 0 ? "+" : ""}${s.soak.driftPercent}%)**, range ${Math.min(...s.soak.rssMiB)}–${Math.max(...s.soak.rssMiB)} MiB.`,
     );
   return lines.join("\n");
 }

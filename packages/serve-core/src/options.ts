@@ -42,8 +42,10 @@ export interface ServeOptions {
   /**
    * Old-generation size (MiB) below which a pool worker's V8 heap skips full
    * garbage collections. Predictors that allocate large short-lived buffers
-   * (pixels, tensors) otherwise run one nearly every prediction. 0 leaves
-   * V8's default. @default 128
+   * (pixels, tensors) otherwise run one nearly every prediction. Applies to
+   * the workers only; the main thread keeps the node command line's
+   * `--initial-old-space-size`. 0 leaves the workers that one, or V8's
+   * default. @default 128
    */
   workerOldSpaceMb?: number;
   /** Largest request body in bytes; larger gets 413. @default 20 * 1024 * 1024 */

@@ -46,7 +46,7 @@ describe("generateDockerfile", () => {
     expect(dockerfile).toMatch(/^HEALTHCHECK .*CMD \["node","-e",".*\/health\/ready/m);
     expect(dockerfile).toMatch(/^STOPSIGNAL SIGTERM$/m);
     expect(dockerfile).toMatch(
-      /^CMD \["node", "--initial-old-space-size=128", "node_modules\/@servekit\/cli\/bin\/serve-cli.js", "run", "."\]$/m,
+      /^CMD \["node", "--initial-old-space-size=64", "node_modules\/@servekit\/cli\/bin\/serve-cli.js", "run", "."\]$/m,
     );
   });
 

@@ -70,7 +70,7 @@ export function generateDockerfile(spec: DockerfileSpec): string {
     "STOPSIGNAL SIGTERM",
     `LABEL org.opencontainers.image.title=${quote(spec.title)}${spec.openapi ? ` \\\n      run.servekit.openapi_schema=${quote(spec.openapi)}` : ""}`,
     // The HTTP thread's heap gets the floor the worker pool gives its workers (docs/production.md#worker-heaps).
-    'CMD ["node", "--initial-old-space-size=128", "node_modules/@servekit/cli/bin/serve-cli.js", "run", "."]',
+    'CMD ["node", "--initial-old-space-size=64", "node_modules/@servekit/cli/bin/serve-cli.js", "run", "."]',
     "",
   ];
   return lines.join("\n");

@@ -22,9 +22,9 @@ describe("setWorkerOldSpaceFloor", () => {
     expect(setFlagsFromString).not.toHaveBeenCalled();
   });
 
-  it("leaves a size given on the node command line alone", () => {
-    process.execArgv = [...execArgv, "--initial-old-space-size=512"];
+  it("sets the workers' size even when the command line gave the main thread its own", () => {
+    process.execArgv = [...execArgv, "--initial-old-space-size=64"];
     setWorkerOldSpaceFloor(128);
-    expect(setFlagsFromString).not.toHaveBeenCalled();
+    expect(setFlagsFromString).toHaveBeenCalledWith("--initial-old-space-size=128");
   });
 });

@@ -17,10 +17,13 @@ const FLAG = "--initial-old-space-size";
  *
  * Worker threads cannot take V8 flags of their own (`execArgv` refuses them),
  * and V8 reads this one when each isolate is created, so it is set
- * process-wide; the main thread's heap, already created, is unaffected. A
- * value given on the node command line wins. 0 leaves V8's default.
+ * process-wide; the main thread's heap, already created, keeps the size it
+ * was started with (`node --initial-old-space-size=N` on the command line).
+ * So the two can differ: the HTTP thread wants a lower floor, since its heap
+ * is mostly garbage that only a full collection frees. 0 leaves the workers
+ * whatever the command line (or V8's default) gives.
  */
 export function setWorkerOldSpaceFloor(mb: number): void {
-  if (mb === 0 || process.execArgv.some((arg) => arg.startsWith(FLAG))) return;
+  if (mb === 0) return;
   setFlagsFromString(`${FLAG}=${mb}`);
 }
