@@ -35,6 +35,8 @@ const imagePath = join(
   "images/bus.jpg",
 );
 const tsx = ["--import", "tsx"];
+/** Seconds of load at concurrency 8 before the soak's RSS samples. */
+const SOAK_WARM_UP_S = 60;
 
 interface LoopResult {
   mode: string;
@@ -294,7 +296,13 @@ async function main() {
   await boundLoops.close();
   let soak: { seconds: number; rssMiB: number[] } | undefined;
   if (soakSeconds > 0) {
-    console.error(`soak: ${soakSeconds}s at concurrency 8, sampling RSS …`);
+    // The server idled through half of each round, and V8 and glibc hand
+    // idle memory back: a minute of load first brings RSS back to its level
+    // under load, so the soak measures drift, not that regrowth.
+    console.error(
+      `soak: ${SOAK_WARM_UP_S}s warm-up, then ${soakSeconds}s at concurrency 8, sampling RSS …`,
+    );
+    await load(url, body, 8, SOAK_WARM_UP_S);
     const samples: number[] = [];
     const sampler = setInterval(() => samples.push(round(rssMiB(server.pid!))), 10_000);
     await load(url, body, 8, soakSeconds);
@@ -449,7 +457,7 @@ function report(s: Summary): string {
   if (s.soak)
     lines.push(
       "",
-      `Soak ${s.soak.seconds} s at concurrency 8, RSS every 10 s (MiB): ${s.soak.rssMiB.join(", ")}.`,
+      `Soak ${s.soak.seconds} s at concurrency 8 after ${SOAK_WARM_UP_S} s of warm-up load, RSS every 10 s (MiB): ${s.soak.rssMiB.join(", ")}.`,
       "",
       `RSS drift over the soak (median of the last minute against the first): **${s.soak.firstMinuteMiB} → ${s.soak.lastMinuteMiB} MiB (${s.soak.driftPercent >= 0 ? "+" : ""}${s.soak.driftPercent}%)**, range ${Math.min(...s.soak.rssMiB)}–${Math.max(...s.soak.rssMiB)} MiB.`,
     );
