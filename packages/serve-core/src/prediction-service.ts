@@ -145,14 +145,13 @@ export class PredictionService {
     const onClientAbort = () => job.abort(signal.reason);
     signal.addEventListener("abort", onClientAbort, { once: true });
     if (signal.aborted) onClientAbort();
-    const jobSignal = job.signal;
     const startedAt = new Date();
     const work = this.batcher
-      ? this.batcher.submit(input, jobSignal)
+      ? this.batcher.submit(input, job.signal)
       : this.executor.run({
           input,
           requestId,
-          signal: jobSignal,
+          signal: job.signal,
           // Streaming predictors hand each item on; the caller may or may not listen.
           ...(this.predictor.stream ? { onChunk: (chunk: unknown) => onChunk?.(chunk) } : {}),
         });
@@ -165,7 +164,7 @@ export class PredictionService {
       })
       .catch(() => {});
     try {
-      const { output, logs } = await raceAbort(work, jobSignal);
+      const { output, logs } = await raceAbort(work, job.signal);
       const checked = await this.checkOutput(output);
       const runMs = performance.now() - running;
       this.metrics?.observePrediction("succeeded", runMs / 1000); // metrics: outcome, run time

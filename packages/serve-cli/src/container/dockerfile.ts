@@ -69,7 +69,7 @@ export function generateDockerfile(spec: DockerfileSpec): string {
     `HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 CMD ${healthcheck()}`,
     "STOPSIGNAL SIGTERM",
     `LABEL org.opencontainers.image.title=${quote(spec.title)}${spec.openapi ? ` \\\n      run.servekit.openapi_schema=${quote(spec.openapi)}` : ""}`,
-    // The HTTP thread's heap gets the floor the worker pool gives its workers (docs/production.md#worker-heaps).
+    // The HTTP thread's heap floor; lower than the workers' one (docs/production.md#worker-heaps).
     'CMD ["node", "--initial-old-space-size=64", "node_modules/@servekit/cli/bin/serve-cli.js", "run", "."]',
     "",
   ];
