@@ -28,7 +28,7 @@ export interface WorkerPoolOptions {
   logLevel: LogLevel;
   /** How long a worker may ignore an abort before it is terminated and replaced. */
   abortGraceMs: number;
-  /** See `setWorkerOldSpaceFloor`; 0 leaves V8's default. */
+  /** See `setWorkerOldSpaceFloor`; 0 leaves the workers the command line's size, or V8's default. */
   oldSpaceMb: number;
   /** Replays the `ctx.metrics` calls workers forward. */
   predictorMetrics: PredictorMetrics;
@@ -48,7 +48,7 @@ interface Slot {
   setup: SetupReport;
   current: PendingJob | undefined;
   killTimer: NodeJS.Timeout | undefined;
-  /** Removes the current job's abort listener; a composite signal keeps its listeners alive. */
+  /** Removes the current job's abort listener: the job's signal can outlive the job. */
   stopListening: (() => void) | undefined;
 }
 
