@@ -1,4 +1,26 @@
+import { cpSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { defineConfig } from "tsup";
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The browser assets the app serves, copied into dist/assets so that users
+ * install no package for them: the playground (built by the private
+ * @servekit/ui) and Swagger UI (swagger-ui-dist, whose install-time telemetry
+ * dependency then never reaches users), with its license and notice.
+ */
+function bundleBrowserAssets(): void {
+  const copy = (packageName: string, folder: string, files: string[]) => {
+    const from = dirname(require.resolve(`${packageName}/package.json`));
+    const to = join("dist/assets", folder);
+    mkdirSync(to, { recursive: true });
+    for (const file of files) cpSync(join(from, file), join(to, file.replace(/^dist\//, "")));
+  };
+  copy("@servekit/ui", "ui", ["dist/app.js", "dist/app.css"]);
+  copy("swagger-ui-dist", "docs", ["swagger-ui-bundle.js", "swagger-ui.css", "LICENSE", "NOTICE"]);
+}
 
 export default defineConfig({
   entry: {
@@ -16,4 +38,5 @@ export default defineConfig({
   clean: true,
   target: "node20",
   splitting: true,
+  onSuccess: async () => bundleBrowserAssets(),
 });

@@ -319,6 +319,19 @@ describe("createApp", () => {
     expect(js.headers.get("content-type")).toContain("javascript");
   });
 
+  it("answers 404, not 500, for asset names that are properties of every object", async () => {
+    for (const path of [
+      "/docs/constructor",
+      "/docs/toString",
+      "/ui/constructor",
+      "/ui/__proto__",
+    ]) {
+      const res = await app.request(path);
+      expect(res.status, path).toBe(404);
+      expect((await res.json()).error.code).toBe("NOT_FOUND");
+    }
+  });
+
   it("publishes an OpenAPI 3.1 document that a validator accepts, with the input schema", async () => {
     const doc = await (await app.request("/openapi.json")).json();
     const validator = new Validator();

@@ -1,4 +1,4 @@
-import { packageAssets } from "./package-assets.js";
+import { bundledAssets } from "./bundled-assets.js";
 import type { RouteDeps } from "./route-deps.js";
 
 function page(title: string): string {
@@ -24,8 +24,8 @@ export function registerDocsRoutes({ app, predictor }: RouteDeps): void {
   app.get("/docs", (c) => c.html(html));
   app.get(
     "/docs/:asset",
-    packageAssets({
-      packageName: "swagger-ui-dist",
+    bundledAssets({
+      folder: "docs",
       files: {
         "swagger-ui.css": "text/css; charset=utf-8",
         "swagger-ui-bundle.js": "text/javascript; charset=utf-8",

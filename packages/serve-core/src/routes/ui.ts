@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { packageAssets } from "./package-assets.js";
+import { bundledAssets } from "./bundled-assets.js";
 
 function page(title: string, apiUrl: string): string {
   const config = JSON.stringify({ apiUrl }).replace(/</g, "\\u003c");
@@ -27,8 +27,8 @@ export interface UiRoutesOptions {
 }
 
 /**
- * The playground UI (`GET /ui` and its assets), served from the bundled
- * @servekit/ui build: no CDN. Mounted by `createApp`, or served alone by
+ * The playground UI (`GET /ui` and its assets), served from the build
+ * bundled into this package: no CDN. Mounted by `createApp`, or served alone by
  * `serve-cli ui --url` against a remote backend.
  *
  * @example
@@ -41,9 +41,8 @@ export function uiRoutes(options: UiRoutesOptions = {}): Hono {
   app.get("/ui/", (c) => c.html(html));
   app.get(
     "/ui/:asset",
-    packageAssets({
-      packageName: "@servekit/ui",
-      subdir: "dist",
+    bundledAssets({
+      folder: "ui",
       files: { "app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8" },
       // The bundle changes with each servekit release; revalidate rather than cache.
       cacheControl: "no-cache",
