@@ -1,9 +1,21 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN, REPO_ROOT, runCli, startCli } from "../test/run-cli.js";
 
 const shared = process.env.SERVEKIT_SHARED_DIR ?? join(REPO_ROOT, "../shared");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 describe("serve-cli basics", () => {
   it("prints help with examples for the program and every command", async () => {
@@ -190,6 +202,48 @@ describe("serve-cli run", () => {
     expect(await res.json()).toMatchObject({ text: "w" });
     child.kill("SIGTERM");
     expect((await result).code).toBe(0);
+  });
+
+  it("serves a module that calls serve() itself once, with its options under the flags", async () => {
+    const ownPort = await freePort();
+    const { child, url, result } = await startCli(
+      ["run", "serves-itself/main.ts", "--port", "0", "--host", "127.0.0.1"],
+      { env: { SELF_SERVE_PORT: String(ownPort) } },
+    );
+    const res = await fetch(`${url}/predict`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "ada" }),
+    });
+    expect(await res.json()).toEqual({ greeting: "hello ada" });
+    // The module's own options apply (docs: false, one worker) …
+    expect((await fetch(`${url}/docs`)).status).toBe(404);
+    expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: "READY" });
+    // … but the port it asked for stays free: no second server.
+    await expect(fetch(`http://127.0.0.1:${ownPort}/health`)).rejects.toThrow();
+    child.kill("SIGTERM");
+    const { code, stderr } = await result;
+    expect(code).toBe(0);
+    expect(stderr.match(/servekit · self-serving/g)).toHaveLength(1);
+  });
+
+  it("says how to fix a predictor in a CommonJS package", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "servekit-cjs-"));
+    try {
+      writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "cjs", version: "1.0.0" }));
+      writeFileSync(
+        join(dir, "predictor.ts"),
+        'import { definePredictor, z } from "@servekit/core";\nexport const predictor = definePredictor({ name: "cjs", input: z.object({}), output: z.object({}), predict: () => ({}) });\n',
+      );
+      // Resolve @servekit/core from the workspace, as an installed project would.
+      symlinkSync(join(REPO_ROOT, "packages/serve-cli/node_modules"), join(dir, "node_modules"));
+      const result = await runCli(["predict", "predictor.ts"], { cwd: dir });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('does not say "type": "module"');
+      expect(result.stderr).toContain("npm pkg set type=module");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

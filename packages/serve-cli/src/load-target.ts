@@ -1,11 +1,14 @@
-import { existsSync, statSync } from "node:fs";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, extname, isAbsolute, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
   type AnyPredictor,
   isPredictor,
   parseServeConfig,
   type ResolvedServeConfig,
+  type ServeOptions,
+  type TakenOverServeCall,
+  takeOverServeCalls,
 } from "@servekit/core";
 import { CliError, usageError } from "./cli-error.js";
 
@@ -19,6 +22,13 @@ export interface LoadedTarget {
   /** The config file's content, or defaults when there is none. */
   config: ResolvedServeConfig;
   configFile: string | undefined;
+  /**
+   * Options the module passed to its own `serve()` call for this predictor
+   * (taken over, not served): they sit between the config file and the flags.
+   */
+  serveOptions: ServeOptions;
+  /** The module pool workers import to find the predictor: `file` when it exports it. */
+  predictorModule: string;
 }
 
 /**
@@ -56,18 +66,29 @@ export async function loadTarget(target = ".", cwd = process.cwd()): Promise<Loa
       throw usageError(`${file} does not exist (${hint})`);
     }
     return {
-      predictor: pickPredictor(await importModule(file), file, exportName ?? entry.exportName),
-      file,
+      ...(await loadPredictorModule(file, exportName ?? entry.exportName)),
       config,
       configFile,
     };
   }
-  return {
-    predictor: pickPredictor(await importModule(file), file, exportName),
-    file,
-    config,
-    configFile,
-  };
+  return { ...(await loadPredictorModule(file, exportName)), config, configFile };
+}
+
+/**
+ * Imports a predictor's module with its `serve()` calls taken over, so that
+ * loading a file that serves itself starts no server of its own.
+ */
+async function loadPredictorModule(
+  file: string,
+  exportName: string | undefined,
+): Promise<Pick<LoadedTarget, "predictor" | "file" | "serveOptions" | "predictorModule">> {
+  const { value: module, calls } = await takeOverServeCalls(() => importModule(file));
+  const predictor = pickPredictor(module, file, exportName, calls);
+  const serveOptions = calls.find((c) => c.predictor === predictor)?.options ?? {};
+  const exported = Object.values(module).includes(predictor);
+  const predictorModule =
+    serveOptions.predictorModule?.toString() ?? (exported ? file : (predictor.moduleUrl ?? file));
+  return { predictor, file, serveOptions, predictorModule };
 }
 
 /** `"a/b.ts:name"` → path and export name (a Windows drive letter is not an export). */
@@ -84,7 +105,33 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
       unknown
     >;
   } catch (error) {
-    throw new CliError(`could not load ${file}:\n${describeLoadError(error)}`, 1, { cause: error });
+    throw new CliError(
+      `could not load ${file}:\n${describeLoadError(error)}${commonJsHint(file)}`,
+      1,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * servekit is ESM-only: a .ts or .js file in a package without
+ * `"type": "module"` (what `npm init -y` writes) loads as CommonJS and
+ * cannot import it. Says how to fix that, when it is the case.
+ */
+function commonJsHint(file: string): string {
+  if (![".ts", ".js", ".tsx", ".jsx"].includes(extname(file))) return "";
+  let dir = dirname(file);
+  for (;;) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest)) {
+      const { type } = JSON.parse(readFileSync(manifest, "utf8")) as { type?: string };
+      if (type === "module") return "";
+      return `\n${manifest} does not say "type": "module", so ${file} loads as CommonJS, and servekit is ESM-only. Fix: run \`npm pkg set type=module\` in ${dir} (or name the file .mts)`;
+    }
+    const parent = dirname(dir);
+    if (parent === dir)
+      return `\nno package.json above ${file}: it loads as CommonJS, and servekit is ESM-only. Fix: \`npm init -y && npm pkg set type=module\`, or name the file .mts`;
+    dir = parent;
   }
 }
 
@@ -114,6 +161,7 @@ function pickPredictor(
   module: Record<string, unknown>,
   file: string,
   exportName: string | undefined,
+  serveCalls: TakenOverServeCall[] = [],
 ): AnyPredictor {
   const predictors = Object.entries(module).filter(([, value]) => isPredictor(value));
   if (exportName !== undefined) {
@@ -126,6 +174,8 @@ function pickPredictor(
   const chosen = module.predictor ?? module.default;
   if (isPredictor(chosen)) return chosen;
   if (predictors.length === 1) return predictors[0]![1] as AnyPredictor;
+  // A module that serves a predictor it does not export: serve that one.
+  if (predictors.length === 0 && serveCalls.length === 1) return serveCalls[0]!.predictor;
   throw usageError(
     `${file} exports no predictor named "predictor" or default${listExports(predictors)}; name one: ${file}:<export>`,
   );

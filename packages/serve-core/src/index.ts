@@ -33,7 +33,13 @@ export {
   image,
 } from "./file-input.js";
 export { findFileFields } from "./find-file-fields.js";
-export { createLogger, type Logger, type LogLevel, type PredictorLogger } from "./logger.js";
+export {
+  createLogger,
+  type LogFormat,
+  type Logger,
+  type LogLevel,
+  type PredictorLogger,
+} from "./logger.js";
 export type { MetricLabels, PredictorMetrics } from "./metrics/predictor-metrics.js";
 export {
   type ResolvedServeOptions,
@@ -55,3 +61,4 @@ export {
 export { type OpenApiDocument, openApiDocument } from "./routes/openapi.js";
 export { type UiRoutesOptions, uiRoutes } from "./routes/ui.js";
 export { type RunningServer, serve } from "./serve.js";
+export { type TakenOverServeCall, takeOverServeCalls } from "./serve-takeover.js";

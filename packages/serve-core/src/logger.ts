@@ -1,4 +1,6 @@
+import { isatty } from "node:tty";
 import pino, { type Logger } from "pino";
+import pretty from "pino-pretty";
 
 export type { Logger } from "pino";
 
@@ -16,8 +18,22 @@ export interface PredictorLogger {
   error(msgOrObj: string | object, msg?: string): void;
 }
 
+/** How log lines look: one JSON object per line, or human-readable lines. */
+export type LogFormat = "json" | "pretty";
+
 /**
- * Creates the server's JSON logger (pino, one object per line on stdout).
+ * `SERVEKIT_LOG_FORMAT` when set, else human-readable lines on a terminal and
+ * JSON everywhere else (pipes, files, containers, log collectors).
+ */
+export function logFormatFor(fd: number, env: NodeJS.ProcessEnv = process.env): LogFormat {
+  const chosen = env.SERVEKIT_LOG_FORMAT;
+  if (chosen === "json" || chosen === "pretty") return chosen;
+  return isatty(fd) ? "pretty" : "json";
+}
+
+/**
+ * Creates the server's logger (pino): JSON lines on stdout, or readable lines
+ * when stdout is a terminal (see {@link logFormatFor}).
  *
  * @example
  * const log = createLogger({ level: "debug" });
@@ -25,14 +41,25 @@ export interface PredictorLogger {
 export function createLogger(
   options: { level?: LogLevel; name?: string; destination?: "stdout" | "stderr" } = {},
 ): Logger {
-  return pino(
-    {
-      level: options.level ?? "info",
-      ...(options.name === undefined ? {} : { name: options.name }),
-      base: { pid: process.pid },
-    },
-    pino.destination({ fd: options.destination === "stderr" ? 2 : 1, sync: true }),
-  );
+  const fd = options.destination === "stderr" ? 2 : 1;
+  const settings = {
+    level: options.level ?? "info",
+    ...(options.name === undefined ? {} : { name: options.name }),
+    base: { pid: process.pid },
+  };
+  if (logFormatFor(fd) === "pretty") {
+    return pino(
+      settings,
+      pretty({
+        destination: fd,
+        sync: true,
+        colorize: isatty(fd),
+        translateTime: "HH:MM:ss.l",
+        ignore: "pid,hostname",
+      }),
+    );
+  }
+  return pino(settings, pino.destination({ fd, sync: true }));
 }
 
 /**

@@ -8,6 +8,7 @@ import { inPoolWorker } from "./executor/pool-worker-context.js";
 import { createLogger } from "./logger.js";
 import { resolveServeOptions, type ServeOptions } from "./options.js";
 import type { AnyPredictor } from "./predictor.js";
+import { recordTakenOverServe } from "./serve-takeover.js";
 
 /** A predictor being served over HTTP. */
 export interface RunningServer {
@@ -39,7 +40,14 @@ export async function serve(
   predictor: AnyPredictor,
   options: ServeOptions = {},
 ): Promise<RunningServer> {
-  if (inPoolWorker()) return inertServer();
+  if (inPoolWorker())
+    return inertServer(
+      "serve() inside a pool worker serves nothing; the main thread runs the server",
+    );
+  if (recordTakenOverServe(predictor, options))
+    return inertServer(
+      "serve() was taken over by serve-cli run, which serves this predictor itself",
+    );
   const resolved = resolveServeOptions(options);
   const log = resolved.logger ?? createLogger({ level: resolved.logLevel, name: predictor.name });
   const clusterPort = clusterWorkerPort();
@@ -111,15 +119,14 @@ export async function serve(
 }
 
 /**
- * What `serve()` returns inside a pool worker: the worker imported the module
- * for its predictor, and the main thread is the one serving.
+ * What `serve()` returns where another party serves: inside a pool worker
+ * (the worker imported the module for its predictor; the main thread serves),
+ * or while `serve-cli run` imports the module (the CLI serves).
  */
-function inertServer(): RunningServer {
+function inertServer(why: string): RunningServer {
   return {
     get app(): ServekitApp {
-      throw new Error(
-        "serve() inside a pool worker serves nothing; the main thread runs the server",
-      );
+      throw new Error(why);
     },
     url: "",
     port: 0,

@@ -19,8 +19,10 @@ export interface RunOptions {
 }
 
 /**
- * Serves a predictor with its config (flags override it) and waits for setup;
- * throws CliError if setup fails, after printing its logs.
+ * Serves a predictor with its config, then the options the module passed to
+ * its own `serve()` call (taken over, never served twice), then the flags, each
+ * overriding the one before; waits for setup and throws CliError if setup
+ * fails, after printing its logs.
  *
  * @example
  * const server = await runServer({ target: "examples/yolov5", overrides: { port: 9000 } });
@@ -29,8 +31,9 @@ export async function runServer(options: RunOptions): Promise<RunningServer> {
   const loaded = await loadTarget(options.target, options.cwd);
   const server = await serve(loaded.predictor, {
     ...configServeOptions(loaded.config),
+    ...loaded.serveOptions,
     ...withoutUndefined(options.overrides ?? {}),
-    predictorModule: loaded.file,
+    predictorModule: loaded.predictorModule,
   });
   printBanner(loaded.predictor.name, server.url, loaded.config.ui ?? options.overrides?.ui ?? true);
   await server.ready;

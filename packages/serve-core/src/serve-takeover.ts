@@ -1,0 +1,49 @@
+import type { ServeOptions } from "./options.js";
+import type { AnyPredictor } from "./predictor.js";
+
+/** A `serve()` call that a host took over instead of letting it listen. */
+export interface TakenOverServeCall {
+  predictor: AnyPredictor;
+  options: ServeOptions;
+}
+
+// On globalThis, not in this module: the host (serve-cli) and the user's module
+// may load two copies of @servekit/core, and both must see the same recorder.
+const RECORDER = Symbol.for("servekit.serveTakeover");
+
+type Recorder = TakenOverServeCall[];
+
+function activeRecorder(): Recorder | undefined {
+  return (globalThis as { [RECORDER]?: Recorder })[RECORDER];
+}
+
+/**
+ * Runs `load` (typically the import of a user's module) so that any `serve()`
+ * it calls is recorded instead of listening: `serve-cli run main.ts` serves
+ * once, with the options the module passed to `serve()` under its own flags,
+ * where the module run by itself (`tsx main.ts`) would serve on its own.
+ *
+ * @example
+ * const { value: module, calls } = await takeOverServeCalls(() => import(url));
+ */
+export async function takeOverServeCalls<T>(
+  load: () => Promise<T>,
+): Promise<{ value: T; calls: TakenOverServeCall[] }> {
+  const calls: Recorder = [];
+  const holder = globalThis as { [RECORDER]?: Recorder };
+  const previous = holder[RECORDER];
+  holder[RECORDER] = calls;
+  try {
+    return { value: await load(), calls };
+  } finally {
+    holder[RECORDER] = previous;
+  }
+}
+
+/** Called by `serve()`: records the call and returns true while a host is taking calls over. */
+export function recordTakenOverServe(predictor: AnyPredictor, options: ServeOptions): boolean {
+  const recorder = activeRecorder();
+  if (!recorder) return false;
+  recorder.push({ predictor, options });
+  return true;
+}
