@@ -120,7 +120,7 @@ function rssMiB(pid: number): number {
 
 /** RSS of the server process and its threads (worker threads share the process). */
 function startServer(port: number): Promise<ChildProcess> {
-  // As `pnpm demo` starts it (examples/yolov5's start script).
+  // With the node flags of `pnpm demo` (examples/yolov5's start script).
   const nodeArgs = ["--initial-old-space-size=64", ...tsx];
   const child = spawn(
     process.execPath,

@@ -11,7 +11,8 @@ const weights = await Promise.all([
 export default defineConfig({
   entry: "src/predictor.ts",
   port: 8000,
-  workers: "auto",
+  // WORKERS=2 pnpm demo: an explicit pool size.
+  workers: process.env.WORKERS ? Number(process.env.WORKERS) : "auto",
   build: {
     weights,
     env: { YOLOV5_WEIGHTS_DIR: "/srv/weights", YOLOV5_WEIGHTS_DOWNLOAD: "0" },
