@@ -1,132 +1,53 @@
-/** Where the scaffolded project's servekit packages come from. */
-export interface DependencySpecs {
-  core: string;
-  cli: string;
+import type { DependencySpecs } from "./dependency-specs.js";
+import { dockerignore, gitignore } from "./ignore-files.js";
+import { npmrc } from "./npmrc.js";
+import { packageJson } from "./package-json.js";
+import type { FileContent } from "./project-template.js";
+import { PROJECT_TEMPLATES, type TemplateName } from "./project-templates.js";
+import { readme } from "./readme.js";
+import { tsconfigJson } from "./tsconfig-json.js";
+
+export type { DependencySpecs } from "./dependency-specs.js";
+
+/** What a new project is made from. */
+export interface ProjectSpec {
+  /** The npm package name (also the predictor's name). */
+  name: string;
+  /** @default "text" */
+  template?: TemplateName;
+  /** Where @servekit/core and @servekit/cli come from. */
+  servekit: DependencySpecs;
+  /** A registry for the `@servekit` scope, written to `.npmrc`; checked by the caller. */
+  registry?: string;
 }
 
 /**
- * The files of a new predictor project, by relative path. Pure: no I/O.
+ * The files of a new predictor project, by relative path: the template's own
+ * (predictor, config, test, model) and the shared ones (package.json,
+ * tsconfig.json, README.md, .gitignore, .dockerignore, and .npmrc with a
+ * registry). Pure: no I/O.
  *
  * @example
- * projectFiles("text-stats", { core: "^0.1.0", cli: "^0.1.0" })["predictor.ts"]
+ * projectFiles({ name: "iris", template: "onnx", servekit: { core: "^0.1.0", cli: "^0.1.0" } });
  */
-export function projectFiles(name: string, deps: DependencySpecs): Record<string, string> {
+export function projectFiles(spec: ProjectSpec): Record<string, FileContent> {
+  const template = PROJECT_TEMPLATES[spec.template ?? "text"];
   return {
-    "package.json": `${JSON.stringify(
-      {
-        name,
-        version: "0.1.0",
-        private: true,
-        type: "module",
-        scripts: {
-          start: "serve-cli run",
-          predict: "serve-cli predict",
-          test: "vitest run",
-        },
-        dependencies: { "@servekit/core": deps.core },
-        devDependencies: {
-          "@servekit/cli": deps.cli,
-          "@types/node": "^20.19.0",
-          typescript: "^5.9.0",
-          vitest: "^4.1.0",
-        },
-        engines: { node: ">=20" },
-      },
-      null,
-      2,
-    )}\n`,
-    "predictor.ts": `import { definePredictor, z } from "@servekit/core";
-
-/** Counts words in a text: replace this with your model. */
-export const predictor = definePredictor({
-  name: ${JSON.stringify(name)},
-  version: "0.1.0",
-  description: "Counts the words of a text and lists the most frequent ones.",
-  input: z.object({
-    text: z.string().min(1).max(100_000).describe("Text to analyse"),
-    top: z.number().int().min(1).max(50).default(3).describe("How many frequent words to list"),
-    lowercase: z.boolean().default(true).describe("Fold case before counting"),
-  }),
-  output: z.object({
-    words: z.number().int(),
-    top_words: z.array(z.object({ word: z.string(), count: z.number().int() })),
-  }),
-  async setup(ctx) {
-    // Load weights, open sessions, warm up: runs once per worker before the server is READY.
-    ctx.log.info("ready to count");
-    return { wordPattern: /[\\p{L}\\p{N}']+/gu };
-  },
-  async predict({ text, top, lowercase }, { state }) {
-    const words = (lowercase ? text.toLowerCase() : text).match(state.wordPattern) ?? [];
-    const counts = new Map<string, number>();
-    for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
-    const top_words = [...counts]
-      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-      .slice(0, top)
-      .map(([word, count]) => ({ word, count }));
-    return { words: words.length, top_words };
-  },
-});
-`,
-    "serve.config.ts": `import { defineConfig } from "@servekit/core";
-
-export default defineConfig({
-  entry: "predictor.ts",
-  port: 8000,
-  // workers: "auto",        // run predictions in worker threads (for CPU-heavy models)
-  // predictTimeoutMs: 60_000,
-});
-`,
-    "predictor.test.ts": `import { testPredictor } from "@servekit/core/testing";
-import { describe, expect, it } from "vitest";
-import { predictor } from "./predictor.js";
-
-describe(${JSON.stringify(name)}, () => {
-  it("counts words and lists the most frequent", async () => {
-    const tester = await testPredictor(predictor);
-    const out = await tester.predict({ text: "the cat and the hat", top: 1 });
-    expect(out).toEqual({ words: 5, top_words: [{ word: "the", count: 2 }] });
-    await tester.close();
-  });
-
-  it("rejects empty text, naming the field", async () => {
-    const tester = await testPredictor(predictor);
-    await expect(tester.predict({ text: "" })).rejects.toMatchObject({ details: [{ path: ["text"] }] });
-    await tester.close();
-  });
-});
-`,
-    "tsconfig.json": `${JSON.stringify(
-      {
-        compilerOptions: {
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          strict: true,
-          skipLibCheck: true,
-          noEmit: true,
-          types: ["node"],
-        },
-        include: ["*.ts"],
-      },
-      null,
-      2,
-    )}\n`,
-    ".gitignore": "node_modules/\n",
-    "README.md": `# ${name}
-
-A [servekit](https://github.com/servekit/servekit) predictor.
-
-\`\`\`sh
-npm install
-npm start                                   # serve on http://127.0.0.1:8000 (docs at /docs)
-npx serve-cli predict -i text="to be or not to be"
-npm test
-\`\`\`
-
-Edit \`predictor.ts\`: the input and output schemas drive validation, the
-OpenAPI document and \`-i key=value\` parsing. Server options live in
-\`serve.config.ts\`; \`serve-cli run --help\` lists the flags that override them.
-`,
+    "package.json": packageJson({
+      name: spec.name,
+      servekit: spec.servekit,
+      dependencies: template.dependencies,
+    }),
+    ...template.files(spec.name),
+    "tsconfig.json": tsconfigJson(),
+    "README.md": readme({
+      name: spec.name,
+      template,
+      servekit: spec.servekit,
+      ...(spec.registry ? { registry: spec.registry } : {}),
+    }),
+    ".gitignore": gitignore(),
+    ".dockerignore": dockerignore(),
+    ...(spec.registry ? { ".npmrc": npmrc(spec.registry) } : {}),
   };
 }
