@@ -1,13 +1,34 @@
 #!/usr/bin/env bash
 # Makes the local stand-in for node:20-bookworm-slim that the image-build test
-# builds on, since no base image can be pulled here: a minimal Debian bookworm
-# (debootstrap) plus this machine's Node.js, npm/corepack and CA bundle, with
-# a `node` user (uid 1000) like the official image. Cached: the rootfs in
-# $SERVEKIT_BASE_ROOTFS and the image in buildah's store are reused.
+# builds on (with --base-image), since no base image can be pulled here: a
+# minimal Debian bookworm (debootstrap) plus this machine's Node.js,
+# npm/corepack and CA bundle, with a `node` user (uid 1000) like the official
+# image. It is tagged localhost/servekit-test-node:20-bookworm, never as the
+# public image, so no later build mistakes it for the real one.
+#
+# Cached between runs (delete them to start over):
+#   - the rootfs: $SERVEKIT_BASE_ROOTFS (default /var/tmp/servekit-base-rootfs);
+#   - the image: buildah's store (root: /var/lib/containers/storage),
+#     removable with `buildah rmi localhost/servekit-test-node:20-bookworm`.
+# debootstrap's output goes to $rootfs.log; its tail is printed if it fails.
 set -euo pipefail
-image="${1:-docker.io/library/node:20-bookworm-slim}"
+image="${1:-localhost/servekit-test-node:20-bookworm}"
 rootfs="${SERVEKIT_BASE_ROOTFS:-/var/tmp/servekit-base-rootfs}"
 mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+log="$rootfs.log"
+old="docker.io/library/node:20-bookworm-slim"
+
+# Earlier versions of this script tagged the stand-in as the public image. Only
+# an image this script made (its env and cmd say so) is retagged and untagged.
+made_here() {
+  buildah inspect --type image --format '{{.OCIv1.Config.Env}} {{.OCIv1.Config.Cmd}}' "$1" 2>/dev/null |
+    grep -q 'NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt.*\[node\]'
+}
+if made_here "$old"; then
+  buildah inspect --type image "$image" >/dev/null 2>&1 || buildah tag "$old" "$image"
+  buildah rmi "$old" >/dev/null 2>&1 && echo "removed the misleading tag $old (a stand-in this script made)" ||
+    echo "could not untag $old (a container still uses it?); remove it later with: buildah rmi $old"
+fi
 
 if buildah inspect --type image "$image" >/dev/null 2>&1; then
   echo "base image $image already present"
@@ -16,7 +37,12 @@ fi
 
 if [ ! -x "$rootfs/bin/sh" ]; then
   rm -rf "$rootfs.partial"
-  debootstrap --variant=minbase bookworm "$rootfs.partial" "$mirror"
+  echo "debootstrap bookworm into $rootfs (a few minutes; log: $log)"
+  if ! debootstrap --variant=minbase bookworm "$rootfs.partial" "$mirror" >"$log" 2>&1; then
+    echo "debootstrap failed; the end of $log:" >&2
+    tail -n 30 "$log" >&2
+    exit 1
+  fi
   mv "$rootfs.partial" "$rootfs"
 fi
 

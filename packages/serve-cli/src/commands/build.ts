@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { usageError } from "../cli-error.js";
 import { type BuildContext, prepareBuildContext } from "../container/build-context.js";
 import { detectContainerTool } from "../container/detect-container-tool.js";
+import { DEFAULT_BASE_IMAGE } from "../container/dockerfile.js";
 import { type LoadedTarget, loadTarget } from "../load-target.js";
 import { openApi } from "./openapi.js";
 
@@ -23,6 +24,10 @@ export interface BuildOptions {
 
 export interface BuildResult {
   image: string;
+  /** The base image both stages start from. */
+  baseImage: string;
+  /** Its content digest after the build, when the tool can tell. */
+  baseImageDigest: string | undefined;
   builder: string;
   seconds: number;
   sizeBytes: number | undefined;
@@ -64,15 +69,25 @@ export async function buildImage(options: BuildOptions): Promise<BuildResult> {
     options.contextDir ?? mkdtempSync(join(tmpdir(), `servekit-build-${loaded.predictor.name}-`));
   try {
     const context = await contextFor(loaded, options, contextDir);
+    const baseImage = context.spec.baseImage ?? DEFAULT_BASE_IMAGE;
+    options.onOutput?.(
+      `→ building ${image} with ${tool.name} on base image ${baseImage}` +
+        (context.spec.baseImage
+          ? ""
+          : " (the default; --base-image or build.baseImage changes it)"),
+    );
     const started = performance.now();
     await tool.build({
       contextDir: context.dir,
       dockerfile: context.dockerfile,
       tag: image,
+      baseImage,
       ...(options.onOutput ? { onOutput: options.onOutput } : {}),
     });
     return {
       image,
+      baseImage,
+      baseImageDigest: await tool.imageDigest?.(baseImage),
       builder: tool.name,
       seconds: (performance.now() - started) / 1000,
       sizeBytes: await tool.imageSize(image),
@@ -109,7 +124,10 @@ export function registerBuildCommands(program: Command): void {
     .option("-t, --tag <image>", "image name and tag (default: <predictor name>:latest)")
     .option("--builder <tool>", "docker, podman or buildah (default: the first usable)")
     .option("--context <dir>", "where to write the build context (default: under the temp dir)")
-    .option("--base-image <image>", "base image of both stages (default node:20-bookworm-slim)")
+    .option(
+      "--base-image <image>",
+      `base image of both stages, e.g. a mirror's copy where Docker Hub cannot be reached (default ${DEFAULT_BASE_IMAGE})`,
+    )
     .option(
       "--gpu",
       "keep onnxruntime-node's CUDA install step (use with a CUDA base image that has Node.js)",
@@ -120,6 +138,7 @@ export function registerBuildCommands(program: Command): void {
 Examples:
   $ serve-cli build examples/yolov5 -t yolov5:1.0
   $ serve-cli build . -t registry.example.com/team/model:2 --builder buildah
+  $ serve-cli build . --base-image registry.example.com/mirror/node:20-bookworm-slim
   $ serve-cli dockerfile examples/yolov5          # just print the Dockerfile`,
     )
     .action(
@@ -144,6 +163,7 @@ Examples:
         });
         process.stderr.write(
           `\nbuilt ${result.image} with ${result.builder} in ${result.seconds.toFixed(1)} s (${megabytes(result.sizeBytes)})\n` +
+            `base image: ${result.baseImage}${result.baseImageDigest ? `@${result.baseImageDigest}` : " (digest unknown)"}\n` +
             `${flags.context ? `context kept in ${result.context.dir}; ` : ""}weights: ${result.context.weights.length} file(s)\n`,
         );
         process.stdout.write(`${result.image}\n`);

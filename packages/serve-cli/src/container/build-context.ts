@@ -7,11 +7,14 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { CliError } from "../cli-error.js";
 import type { LoadedTarget } from "../load-target.js";
+import { appFiles } from "./app-files.js";
 import { type DockerfileSpec, generateDockerfile, generateDockerignore } from "./dockerfile.js";
-import { findUp, relativeDir, runtimeClosure, workspacePackages } from "./workspace-packages.js";
+import { localDependencies } from "./local-dependencies.js";
+import { detectProjectKind, type ProjectKind } from "./project-kind.js";
+import { findUp, relativeDir, workspaceClosure, workspacePackages } from "./workspace-packages.js";
 
 export interface BuildContextOptions {
   loaded: LoadedTarget;
@@ -31,22 +34,33 @@ export interface BuildContext {
   weights: string[];
 }
 
-const SKIP = new Set(["node_modules", "dist", ".git", "coverage", ".cache"]);
+/** Root scripts npm, pnpm and yarn run on install: the app is not there yet at that step. */
+const INSTALL_SCRIPTS = [
+  "preinstall",
+  "install",
+  "postinstall",
+  "prepublish",
+  "preprepare",
+  "prepare",
+  "postprepare",
+];
 
-/** Copies a package's sources: no installs, builds, or its local weights/ folder (weights get their own layer). */
-function copyTree(from: string, to: string): void {
-  const localWeights = join(from, "weights");
-  cpSync(from, to, {
-    recursive: true,
-    filter: (source) => !SKIP.has(basename(source)) && source !== localWeights,
-  });
+interface Manifest {
+  files?: string[];
+  packageManager?: string;
+  scripts?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  pnpm?: { patchedDependencies?: Record<string, string> };
 }
 
 /**
- * Writes a build context with only what the predictor needs: its package and
- * the workspace packages it depends on (a pruned workspace, not the whole
- * monorepo) or, outside a workspace, its npm project; its weights; the
- * Dockerfile and .dockerignore.
+ * Writes a build context with only what the predictor needs: for a package of
+ * a pnpm workspace, a pruned workspace (the package and the workspace packages
+ * it depends on); for a project with its own lockfile, `install/` (what the
+ * install reads: manifest, lockfile, .npmrc, local dependencies) and `app/`
+ * (the files the app needs, per package.json `files` and `.dockerignore`);
+ * its weights; the Dockerfile and .dockerignore.
  *
  * @example
  * const context = prepareBuildContext({ loaded, outDir: ".servekit/build", port: 8000 });
@@ -59,16 +73,17 @@ export function prepareBuildContext(options: BuildContextOptions): BuildContext 
     throw new CliError(
       `no package.json at or above ${configDir}: the image needs one to install from`,
     );
+  const kind = detectProjectKind(packageDir);
   const dir = resolve(options.outDir);
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, "app"), { recursive: true });
-
-  const workspaceRoot = findUp(packageDir, "pnpm-workspace.yaml");
-  const spec: DockerfileSpec = workspaceRoot
-    ? pnpmWorkspaceContext(workspaceRoot, packageDir, dir, options)
-    : npmContext(packageDir, dir, options);
+  mkdirSync(dir, { recursive: true });
 
   const weights = (loaded.config.build?.weights ?? []).map((file) => resolve(configDir, file));
+  const spec: DockerfileSpec =
+    kind.kind === "pnpm-workspace"
+      ? pnpmWorkspaceContext(kind.root, packageDir, dir, options)
+      : projectContext({ kind, packageDir, dir, options, weights });
+
   if (weights.length > 0) {
     mkdirSync(join(dir, "weights"));
     for (const file of weights) {
@@ -101,6 +116,21 @@ function baseSpec(options: BuildContextOptions): Omit<DockerfileSpec, "packageMa
   };
 }
 
+/** Copies `files` (relative to `from`) to the same relative paths under `to`. */
+function copyFiles(from: string, to: string, files: readonly string[]): void {
+  for (const file of files) {
+    mkdirSync(dirname(join(to, file)), { recursive: true });
+    cpSync(join(from, file), join(to, file));
+  }
+}
+
+/** Paths of `absolute` files that lie inside `dir`, relative to it. */
+function insidePaths(dir: string, absolute: readonly string[]): string[] {
+  return absolute
+    .map((file) => relativeDir(dir, file))
+    .filter((path) => path !== "" && !path.startsWith("../") && !path.startsWith("/"));
+}
+
 function pnpmWorkspaceContext(
   root: string,
   packageDir: string,
@@ -110,9 +140,12 @@ function pnpmWorkspaceContext(
   const all = workspacePackages(root);
   const target = all.find((p) => resolve(p.dir) === resolve(packageDir));
   if (!target) throw new CliError(`${packageDir} is not a package of the workspace at ${root}`);
-  const closure = runtimeClosure(target, all);
+  const closure = workspaceClosure(target, all);
   const dirs = closure.map((p) => relativeDir(root, p.dir));
   const workspaceYaml = `packages:\n${dirs.map((d) => `  - ${d}`).join("\n")}\n`;
+  const weights = (options.loaded.config.build?.weights ?? []).map((file) =>
+    resolve(dirname(options.loaded.configFile ?? options.loaded.file), file),
+  );
   for (const top of ["app", "manifests"]) {
     mkdirSync(join(dir, top), { recursive: true });
     // Root files the install and the packages' builds read (tsconfigs extend the root one).
@@ -129,7 +162,14 @@ function pnpmWorkspaceContext(
   }
   for (const pkg of closure) {
     const rel = relativeDir(root, pkg.dir);
-    copyTree(pkg.dir, join(dir, "app", rel));
+    // Sources, not builds (the image builds them) nor a local weights/ folder (weights get their own layer).
+    const files = appFiles({
+      projectDir: pkg.dir,
+      alwaysInclude: ["package.json"],
+      exclude: ["weights", ...insidePaths(pkg.dir, [...weights, resolve(options.outDir)])],
+      skipDirs: ["dist"],
+    });
+    copyFiles(pkg.dir, join(dir, "app", rel), files);
     mkdirSync(join(dir, "manifests", rel), { recursive: true });
     cpSync(join(pkg.dir, "package.json"), join(dir, "manifests", rel, "package.json"));
   }
@@ -140,20 +180,112 @@ function rootTsconfigs(root: string): string[] {
   return readdirSync(root).filter((name) => /^tsconfig.*\.json$/.test(name));
 }
 
-function npmContext(packageDir: string, dir: string, options: BuildContextOptions): DockerfileSpec {
-  if (!existsSync(join(packageDir, "package-lock.json"))) {
+interface ProjectContextInput {
+  kind: Exclude<ProjectKind, { kind: "pnpm-workspace" }>;
+  packageDir: string;
+  dir: string;
+  options: BuildContextOptions;
+  weights: string[];
+}
+
+/** A project with its own lockfile: `install/` for the dependency layer, `app/` for the code. */
+function projectContext(input: ProjectContextInput): DockerfileSpec {
+  const { kind, packageDir, dir, options } = input;
+  const manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as Manifest;
+  requireCli(packageDir, manifest, kind);
+  if (
+    kind.kind === "yarn-berry" &&
+    !kind.yarnPath &&
+    !/^yarn@/.test(manifest.packageManager ?? "")
+  ) {
     throw new CliError(
-      `${packageDir} has no package-lock.json: run npm install there first (the image installs from the lockfile)`,
+      `${packageDir} uses yarn ${kind.major} but names no version the image could install: ` +
+        `run \`yarn set version ${kind.major}\` there (it sets "packageManager" in package.json)`,
     );
   }
-  const manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as {
-    dependencies?: Record<string, string>;
+  const locals = localDependencies(packageDir, kind.lockfile);
+  const tarballs = locals.filter((d) => d.tarball).map((d) => d.path);
+
+  const install = join(dir, "install");
+  mkdirSync(install, { recursive: true });
+  const installFiles = [
+    kind.lockfile,
+    ".npmrc",
+    ...(kind.kind === "pnpm" && kind.workspaceFile ? ["pnpm-workspace.yaml"] : []),
+    ...(kind.kind === "pnpm"
+      ? ["patches", ...Object.values(manifest.pnpm?.patchedDependencies ?? {})]
+      : []),
+    ...(kind.kind === "yarn-berry"
+      ? [".yarnrc.yml", ".yarn/releases", ".yarn/plugins", ".yarn/patches"]
+      : []),
+    ...locals.map((d) => d.path),
+  ];
+  for (const file of new Set(installFiles)) {
+    if (!existsSync(join(packageDir, file))) continue;
+    mkdirSync(dirname(join(install, file)), { recursive: true });
+    cpSync(join(packageDir, file), join(install, file), {
+      recursive: true,
+      filter: (source) => !["node_modules", ".git"].includes(basename(source)),
+    });
+  }
+  // The install runs before the app is copied, so the project's own install scripts cannot run there.
+  const scripts = Object.fromEntries(
+    Object.entries(manifest.scripts ?? {}).filter(([name]) => !INSTALL_SCRIPTS.includes(name)),
+  );
+  writeFileSync(
+    join(install, "package.json"),
+    `${JSON.stringify({ ...manifest, scripts }, null, 2)}\n`,
+  );
+
+  const build = Boolean(manifest.scripts?.build);
+  const { loaded } = options;
+  const files = appFiles({
+    projectDir: packageDir,
+    ...(manifest.files ? { files: manifest.files } : {}),
+    alwaysInclude: [
+      "package.json",
+      ...insidePaths(packageDir, [loaded.file, ...(loaded.configFile ? [loaded.configFile] : [])]),
+    ],
+    exclude: [
+      ...locals.map((d) => d.path),
+      ...insidePaths(packageDir, [...input.weights, resolve(options.outDir)]),
+    ],
+    skipDirs: build ? ["dist"] : [],
+  });
+  copyFiles(packageDir, join(dir, "app"), files);
+
+  const installOnly = [
+    ...(existsSync(join(packageDir, ".npmrc")) ? [".npmrc"] : []),
+    ...(kind.kind === "yarn-berry" ? [".yarnrc.yml", ".yarn"] : []),
+    ...tarballs,
+  ];
+  return {
+    ...baseSpec(options),
+    packageManager: kind.kind,
+    ...(kind.kind === "pnpm" || kind.kind === "yarn-berry" ? { managerMajor: kind.major } : {}),
+    ...(kind.kind === "yarn-berry" && kind.yarnPath ? { yarnPath: kind.yarnPath } : {}),
+    ...(build ? { build } : {}),
+    ...(installOnly.length > 0 ? { installOnly } : {}),
   };
-  if (!manifest.dependencies?.["@servekit/cli"]) {
-    throw new CliError(
-      `${packageDir}/package.json must list @servekit/cli in dependencies (the image runs serve-cli run)`,
-    );
-  }
-  copyTree(packageDir, join(dir, "app"));
-  return { ...baseSpec(options), packageManager: "npm" };
+}
+
+/** The image runs `serve-cli run` from the project's node_modules, so the CLI must be a production dependency. */
+function requireCli(
+  packageDir: string,
+  manifest: Manifest,
+  kind: ProjectContextInput["kind"],
+): void {
+  if (manifest.dependencies?.["@servekit/cli"]) return;
+  const add = {
+    npm: "npm install @servekit/cli",
+    pnpm: "pnpm add @servekit/cli",
+    "yarn-classic": "yarn add @servekit/cli",
+    "yarn-berry": "yarn add @servekit/cli",
+  }[kind.kind];
+  const where = relative(process.cwd(), join(packageDir, "package.json")) || "package.json";
+  throw new CliError(
+    manifest.devDependencies?.["@servekit/cli"]
+      ? `${where} lists @servekit/cli in devDependencies, but the image runs serve-cli run and installs production dependencies only: move it to dependencies (${add})`
+      : `${where} must list @servekit/cli in dependencies, since the image runs serve-cli run: ${add}`,
+  );
 }

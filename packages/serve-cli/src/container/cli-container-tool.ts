@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { CliError } from "../cli-error.js";
+import { explainBuildFailure } from "./build-failure.js";
 import type { BuildImageOptions, ContainerTool, ContainerToolName } from "./container-tool.js";
 
 /** Runs a program, streaming its output lines; resolves with its exit code and stdout. */
@@ -42,20 +43,35 @@ export class CliContainerTool implements ContainerTool {
       this.name === "buildah"
         ? { ...process.env, BUILDAH_ISOLATION: process.env.BUILDAH_ISOLATION ?? "chroot" }
         : process.env;
-    await this.must(
-      [
-        this.name,
-        "build",
-        ...extra,
-        "-f",
-        options.dockerfile,
-        "-t",
-        options.tag,
-        options.contextDir,
-      ],
-      "build the image",
-      { env, ...(options.onOutput ? { onOutput: options.onOutput } : {}) },
-    );
+    const argv = [
+      this.name,
+      "build",
+      ...extra,
+      "-f",
+      options.dockerfile,
+      "-t",
+      options.tag,
+      options.contextDir,
+    ];
+    const output = lastLines(40);
+    const { code } = await runProgram(argv, {
+      env,
+      onOutput: (line) => {
+        output.push(line);
+        options.onOutput?.(line);
+      },
+    });
+    if (code !== 0) {
+      throw new CliError(
+        explainBuildFailure({
+          argv,
+          exitCode: code,
+          output: output.lines,
+          streamed: Boolean(options.onOutput),
+          ...(options.baseImage ? { baseImage: options.baseImage } : {}),
+        }),
+      );
+    }
   }
 
   async tag(source: string, target: string): Promise<void> {
@@ -64,6 +80,17 @@ export class CliContainerTool implements ContainerTool {
 
   async push(image: string, onOutput?: (line: string) => void): Promise<void> {
     await this.must(this.commandLine("push", image), `push ${image}`, onOutput ? { onOutput } : {});
+  }
+
+  async imageDigest(image: string): Promise<string | undefined> {
+    const argv =
+      this.name === "buildah"
+        ? ["buildah", "inspect", "--type", "image", "--format", "{{.FromImageDigest}}", image]
+        : [this.name, "image", "inspect", "--format", '{{join .RepoDigests " "}} {{.Id}}', image];
+    const { code, stdout } = await runProgram(argv).catch(() => ({ code: 1, stdout: "" }));
+    if (code !== 0) return undefined;
+    // A pulled image's registry digest ("node@sha256:…") when it has one, else its local id.
+    return /sha256:[0-9a-f]{64}/.exec(stdout)?.[0];
   }
 
   async imageSize(image: string): Promise<number | undefined> {
@@ -107,19 +134,30 @@ export class CliContainerTool implements ContainerTool {
     what: string,
     options: Parameters<typeof runProgram>[1] = {},
   ): Promise<void> {
-    const lines: string[] = [];
+    const output = lastLines(15);
     const { code } = await runProgram(argv, {
       ...options,
       onOutput: (line) => {
-        lines.push(line);
-        if (lines.length > 40) lines.shift();
+        output.push(line);
         options.onOutput?.(line);
       },
     });
     if (code !== 0) {
-      throw new CliError(
-        `could not ${what}: \`${argv.join(" ")}\` exited with ${code}\n${lines.slice(-15).join("\n")}`,
-      );
+      // Streamed output was shown already: the error does not repeat it.
+      const tail = options.onOutput ? "" : `\n${output.lines.join("\n")}`;
+      throw new CliError(`could not ${what}: \`${argv.join(" ")}\` exited with ${code}${tail}`);
     }
   }
+}
+
+/** Keeps the last `max` lines pushed. */
+function lastLines(max: number): { lines: string[]; push(line: string): void } {
+  const lines: string[] = [];
+  return {
+    lines,
+    push(line) {
+      lines.push(line);
+      if (lines.length > max) lines.shift();
+    },
+  };
 }

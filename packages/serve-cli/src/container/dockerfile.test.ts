@@ -65,17 +65,10 @@ describe("generateDockerfile", () => {
     expect(dockerfile).toContain('YOLOV5_WEIGHTS_DIR="/srv/weights"');
   });
 
-  it("installs with npm ci for a plain npm project, and takes a custom base", () => {
-    const npm = generateDockerfile({
-      packageManager: "npm",
-      port: 9000,
-      hasWeights: false,
-      title: "echo",
-      baseImage: "node:22-slim",
-    });
-    expect(npm).toContain("ARG BASE_IMAGE=node:22-slim");
-    expect(npm).toContain("RUN npm ci --omit=dev");
-    expect(npm).toMatch(/^EXPOSE 9000$/m);
+  it("takes a custom base image for both stages", () => {
+    const custom = generateDockerfile({ ...workspace, baseImage: "localhost/node:20" });
+    expect(custom).toContain("ARG BASE_IMAGE=localhost/node:20");
+    expect(custom.match(/^FROM \$\{BASE_IMAGE\}/gm)).toHaveLength(2);
   });
 
   it("refuses a workspace image without the package to deploy", () => {
@@ -85,10 +78,117 @@ describe("generateDockerfile", () => {
   });
 });
 
+/** The builder stage's COPY and RUN lines, in order. */
+function builderLines(dockerfile: string): string[] {
+  const builder = dockerfile.split(/^FROM /m)[1]!;
+  return builder.split("\n").filter((line) => /^(COPY|RUN) /.test(line));
+}
+
+describe("generateDockerfile for a project with its own lockfile", () => {
+  const project = { port: 8000, hasWeights: false, title: "echo" };
+
+  it("npm: installs production dependencies from the lockfile before copying the app", () => {
+    const npm = generateDockerfile({
+      ...project,
+      packageManager: "npm",
+      installOnly: [".npmrc", "vendor/tiny-1.0.0.tgz"],
+    });
+    expect(builderLines(npm)).toEqual([
+      "COPY install/ ./",
+      "RUN npm ci --omit=dev",
+      "COPY app/ ./",
+      'RUN ["rm","-rf","--",".npmrc","vendor/tiny-1.0.0.tgz"]',
+    ]);
+    expect(npm).toMatch(/^COPY --from=builder \/build\/ \/srv\/app\/$/m);
+  });
+
+  it("npm with a build script: installs everything, builds, then prunes devDependencies", () => {
+    const npm = generateDockerfile({ ...project, packageManager: "npm", build: true });
+    expect(builderLines(npm)).toEqual([
+      "COPY install/ ./",
+      "RUN npm ci",
+      "COPY app/ ./",
+      "RUN npm run build",
+      "RUN npm prune --omit=dev",
+    ]);
+  });
+
+  it("pnpm: installs the pnpm major the project names, then a frozen production install", () => {
+    const pnpm = generateDockerfile({ ...project, packageManager: "pnpm", managerMajor: 9 });
+    expect(builderLines(pnpm)).toEqual([
+      "COPY install/ ./",
+      "RUN npm install -g pnpm@9",
+      "RUN pnpm install --frozen-lockfile --prod",
+      "COPY app/ ./",
+    ]);
+    const built = generateDockerfile({ ...project, packageManager: "pnpm", build: true });
+    expect(builderLines(built)).toEqual([
+      "COPY install/ ./",
+      "RUN npm install -g pnpm@10",
+      "RUN pnpm install --frozen-lockfile",
+      "COPY app/ ./",
+      "RUN pnpm run build",
+      "RUN pnpm prune --prod --ignore-scripts",
+    ]);
+  });
+
+  it("yarn classic: yarn 1 with a frozen lockfile and --production", () => {
+    const yarn = generateDockerfile({ ...project, packageManager: "yarn-classic" });
+    expect(builderLines(yarn)).toEqual([
+      "COPY install/ ./",
+      "RUN npm install -g --force yarn@1",
+      "RUN yarn install --frozen-lockfile --production",
+      "COPY app/ ./",
+    ]);
+  });
+
+  it("yarn berry: corepack's yarn, node_modules linker, focused production install", () => {
+    const berry = generateDockerfile({
+      ...project,
+      packageManager: "yarn-berry",
+      managerMajor: 4,
+      installOnly: [".yarnrc.yml", ".yarn"],
+    });
+    expect(berry).toMatch(/^ENV CI=true .*YARN_NODE_LINKER=node-modules/m);
+    expect(builderLines(berry)).toEqual([
+      "COPY install/ ./",
+      "RUN corepack enable",
+      "RUN yarn workspaces focus --production",
+      "COPY app/ ./",
+      'RUN ["rm","-rf","--",".yarnrc.yml",".yarn"]',
+    ]);
+  });
+
+  it("yarn berry 3 with a checked-in release: runs it with node, and installs with --immutable", () => {
+    const berry = generateDockerfile({
+      ...project,
+      packageManager: "yarn-berry",
+      managerMajor: 3,
+      yarnPath: ".yarn/releases/yarn-3.8.7.cjs",
+    });
+    expect(builderLines(berry)).toEqual([
+      "COPY install/ ./",
+      "RUN node .yarn/releases/yarn-3.8.7.cjs install --immutable",
+      "COPY app/ ./",
+    ]);
+  });
+
+  it("keeps the runtime stage of every kind: non-root, health check, serve-cli run", () => {
+    for (const packageManager of ["npm", "pnpm", "yarn-classic", "yarn-berry"] as const) {
+      const dockerfile = generateDockerfile({ ...project, packageManager });
+      const runtime = dockerfile.split(/^FROM /m)[2]!;
+      expect(runtime).toMatch(/^USER node$/m);
+      expect(runtime).toMatch(/^HEALTHCHECK /m);
+      expect(runtime).toContain('"node_modules/@servekit/cli/bin/serve-cli.js", "run", "."');
+      expect(dockerfile).toContain("ONNXRUNTIME_NODE_INSTALL=skip");
+    }
+  });
+});
+
 describe("generateDockerignore", () => {
-  it("keeps installs, builds and VCS data out of the context", () => {
+  it("keeps installs, logs and VCS data out of the context", () => {
     expect(generateDockerignore().split("\n")).toEqual(
-      expect.arrayContaining(["**/node_modules", "**/.git", "**/dist"]),
+      expect.arrayContaining(["**/node_modules", "**/.git", "**/*.log"]),
     );
   });
 });

@@ -1,13 +1,26 @@
+import { builderSteps } from "./install-steps.js";
+
 /** Where the runtime image keeps things. */
 export const IMAGE_APP_DIR = "/srv/app";
 export const IMAGE_WEIGHTS_DIR = "/srv/weights";
 
+/** How the builder stage installs: a pnpm workspace's package, or a project with its own lockfile. */
+export type PackageManager = "pnpm-workspace" | "npm" | "pnpm" | "yarn-classic" | "yarn-berry";
+
 /** What a generated Dockerfile needs to know. Pure data: no paths on this machine. */
 export interface DockerfileSpec {
   /** How dependencies are installed in the builder stage. */
-  packageManager: "pnpm-workspace" | "npm";
+  packageManager: PackageManager;
   /** pnpm-workspace only: the package to deploy, e.g. "@servekit/example-yolov5". */
   packageName?: string;
+  /** pnpm and yarn-berry: the major version to install or expect. @default 10 for pnpm, 4 for yarn */
+  managerMajor?: number;
+  /** yarn-berry: the checked-in release (`yarnPath` in .yarnrc.yml), run with node instead of corepack. */
+  yarnPath?: string;
+  /** Whether the project has a `build` script: it runs with devDependencies, which are then pruned. */
+  build?: boolean;
+  /** Project-relative files only the install reads (.npmrc, dependency tarballs), deleted before the runtime copy. */
+  installOnly?: string[];
   /** Base of both stages. @default "node:20-bookworm-slim" */
   baseImage?: string;
   /** Port the server listens on. */
@@ -28,11 +41,12 @@ export interface DockerfileSpec {
   gpu?: boolean;
 }
 
-const DEFAULT_BASE = "node:20-bookworm-slim";
+/** The base of both stages unless `--base-image` or `build.baseImage` says otherwise. */
+export const DEFAULT_BASE_IMAGE = "node:20-bookworm-slim";
 
 /**
  * The Dockerfile for a predictor image: a builder stage that installs from
- * the lockfile (frozen) and builds, and a runtime stage that runs as the
+ * the lockfile (frozen) and builds (see {@link builderSteps}), and a runtime stage that runs as the
  * non-root `node` user, with the weights in a layer of their own before the
  * code, a HEALTHCHECK on /health/ready and SIGTERM as the stop signal.
  *
@@ -40,7 +54,8 @@ const DEFAULT_BASE = "node:20-bookworm-slim";
  * generateDockerfile({ packageManager: "npm", port: 8000, hasWeights: false, title: "echo" })
  */
 export function generateDockerfile(spec: DockerfileSpec): string {
-  const base = spec.baseImage ?? DEFAULT_BASE;
+  const base = spec.baseImage ?? DEFAULT_BASE_IMAGE;
+  const builder = builderSteps(spec);
   const cpuOnly = spec.gpu ? [] : ["ONNXRUNTIME_NODE_INSTALL=skip"];
   const lines = [
     "# syntax=docker/dockerfile:1",
@@ -49,9 +64,9 @@ export function generateDockerfile(spec: DockerfileSpec): string {
     "",
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile build argument, not a template
     "FROM ${BASE_IMAGE} AS builder",
-    `ENV ${["CI=true", ...cpuOnly].join(" ")}`,
+    `ENV ${["CI=true", ...cpuOnly, ...builder.env].join(" ")}`,
     "WORKDIR /build",
-    ...builderSteps(spec),
+    ...builder.steps,
     "",
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile build argument, not a template
     "FROM ${BASE_IMAGE}",
@@ -63,7 +78,7 @@ export function generateDockerfile(spec: DockerfileSpec): string {
           `COPY weights/ ${IMAGE_WEIGHTS_DIR}/`,
         ]
       : []),
-    `COPY --from=builder /out/ ${IMAGE_APP_DIR}/`,
+    `COPY --from=builder ${builder.output} ${IMAGE_APP_DIR}/`,
     "USER node",
     `EXPOSE ${spec.port}`,
     `HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 CMD ${healthcheck()}`,
@@ -74,37 +89,6 @@ export function generateDockerfile(spec: DockerfileSpec): string {
     "",
   ];
   return lines.join("\n");
-}
-
-function builderSteps(spec: DockerfileSpec): string[] {
-  switch (spec.packageManager) {
-    case "pnpm-workspace": {
-      if (!spec.packageName) throw new TypeError("pnpm-workspace images need packageName");
-      const filter = quote(spec.packageName);
-      return [
-        "RUN npm install -g pnpm@10",
-        "# Manifests and lockfile first: dependencies are cached until they change.",
-        "COPY manifests/ ./",
-        "RUN pnpm install --frozen-lockfile --ignore-scripts",
-        "COPY app/ ./",
-        "RUN pnpm install --frozen-lockfile --offline",
-        `RUN pnpm --filter ${quote(`${spec.packageName}...`)} --if-present run build`,
-        `RUN pnpm --filter ${filter} deploy --prod --legacy /out`,
-      ];
-    }
-    case "npm":
-      return [
-        "COPY app/package.json app/package-lock.json ./",
-        "RUN npm ci --omit=dev",
-        "COPY app/ ./",
-        "RUN if grep -q '\"build\"' package.json; then npm run build; fi",
-        "RUN mkdir /out && cp -a . /out/",
-      ];
-    default: {
-      const never: never = spec.packageManager;
-      throw new TypeError(`unknown package manager ${never}`);
-    }
-  }
 }
 
 /** Exits 0 when /health/ready answers 200; the image has Node but not curl. */
@@ -130,5 +114,5 @@ function quote(value: string): string {
 
 /** The `.dockerignore` of a generated context: only what the Dockerfile copies. */
 export function generateDockerignore(): string {
-  return ["**/node_modules", "**/.git", "**/dist", "**/*.log", "**/.DS_Store", ""].join("\n");
+  return ["**/node_modules", "**/.git", "**/*.log", "**/.DS_Store", ""].join("\n");
 }

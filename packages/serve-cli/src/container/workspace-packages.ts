@@ -7,6 +7,7 @@ export interface WorkspacePackage {
   /** Absolute directory. */
   dir: string;
   dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
 }
 
 /** The nearest directory at or above `from` containing `file`. */
@@ -42,13 +43,24 @@ export function workspacePackages(root: string): WorkspacePackage[] {
       const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
         name: string;
         dependencies?: Record<string, string>;
+        devDependencies?: Record<string, string>;
       };
-      return { name: manifest.name, dir, dependencies: manifest.dependencies ?? {} };
+      return {
+        name: manifest.name,
+        dir,
+        dependencies: manifest.dependencies ?? {},
+        devDependencies: manifest.devDependencies ?? {},
+      };
     });
 }
 
-/** `start` and the workspace packages it depends on at runtime, transitively. */
-export function runtimeClosure(
+/**
+ * `start` and the workspace packages the image needs to build and run it,
+ * transitively: runtime dependencies, and devDependencies too, since the
+ * image builds each package (e.g. @servekit/core's build bundles
+ * @servekit/ui's assets). `pnpm deploy --prod` then keeps only what runs.
+ */
+export function workspaceClosure(
   start: WorkspacePackage,
   all: WorkspacePackage[],
 ): WorkspacePackage[] {
@@ -57,7 +69,7 @@ export function runtimeClosure(
   const visit = (pkg: WorkspacePackage) => {
     if (seen.has(pkg.name)) return;
     seen.set(pkg.name, pkg);
-    for (const [name, range] of Object.entries(pkg.dependencies)) {
+    for (const [name, range] of Object.entries({ ...pkg.devDependencies, ...pkg.dependencies })) {
       const dep = byName.get(name);
       if (dep && range.startsWith("workspace:")) visit(dep);
     }
