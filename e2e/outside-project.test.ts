@@ -1,0 +1,265 @@
+// servekit used as a user outside this repository would: the packages are
+// published to a real local registry (Verdaccio) with the release command
+// docs/releasing.md gives, then installed into fresh projects in the temp dir
+// with npm and with pnpm, run, tested, and built into images that answer.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ensureStandInBaseImage,
+  imageBuildMissing,
+  removeImage,
+  runImage,
+  STAND_IN_BASE_IMAGE,
+} from "./support/container.js";
+import { freePort } from "./support/free-port.js";
+import { npm, type PackageManager, pnpm } from "./support/package-managers.js";
+import { REPO_ROOT } from "./support/paths.js";
+import { mustRun, runCommand, startServer } from "./support/user-shell.js";
+import { type LocalRegistry, startVerdaccio, verdaccioMissing } from "./support/verdaccio.js";
+
+const VERSION = JSON.parse(
+  readFileSync(join(REPO_ROOT, "packages/serve-core/package.json"), "utf8"),
+).version as string;
+
+/** The tabular predictor of docs/predictor.md, exactly as a user would copy it. */
+function tabularPredictorFromDocs(): string {
+  const docs = readFileSync(join(REPO_ROOT, "docs/predictor.md"), "utf8");
+  const block = /<!-- tabular-predictor -->\s*```ts\n([\s\S]*?)```/.exec(docs)?.[1];
+  if (!block)
+    throw new Error("docs/predictor.md has no ```ts block after <!-- tabular-predictor -->");
+  return block;
+}
+
+const CUSTOMERS = [
+  { tenure_months: 3, monthly_charges: 95, support_calls: 4, contract: "monthly" },
+  { tenure_months: 48, monthly_charges: 40, support_calls: 0, contract: "two_year" },
+];
+
+// CI always runs this suite; elsewhere it says why it cannot.
+const missing = process.env.CI ? undefined : verdaccioMissing();
+if (missing) console.warn(`skipping the outside-project suite: ${missing}`);
+const imageMissing = process.env.CI ? undefined : imageBuildMissing();
+if (!missing && imageMissing)
+  console.warn(`skipping the outside-project image builds: ${imageMissing}`);
+
+describe.runIf(!missing)("servekit from a registry, outside the repository", () => {
+  let registry: LocalRegistry;
+  const workDir = mkdtempSync(join(tmpdir(), "servekit-outside-"));
+  const images: string[] = [];
+
+  beforeAll(async () => {
+    registry = await startVerdaccio();
+    // The publish half of `pnpm release` (docs/releasing.md); the test command built the packages
+    // already. The token goes where `npm adduser` would put it: the user's npm config.
+    const release = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")).scripts
+      .release as string;
+    const publish = release.split("&&").at(-1)!.trim().split(/\s+/).slice(1);
+    const userConfig = join(workDir, "publisher.npmrc");
+    const ownConfig = join(homedir(), ".npmrc");
+    writeFileSync(
+      userConfig,
+      `${existsSync(ownConfig) ? readFileSync(ownConfig, "utf8") : ""}\n${registry.authConfig}\n`,
+    );
+    await mustRun(
+      pnpm.command[0],
+      [...pnpm.command.slice(1), ...publish, "--registry", registry.url],
+      {
+        cwd: REPO_ROOT,
+        env: { NPM_CONFIG_USERCONFIG: userConfig },
+      },
+    );
+  });
+
+  afterAll(async () => {
+    for (const image of images) removeImage(image);
+    await registry?.stop();
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it("has every public package on the registry, private ones not", async () => {
+    for (const name of ["@servekit/core", "@servekit/cli"]) {
+      const res = await fetch(`${registry.url}${name.replace("/", "%2f")}`);
+      expect(res.status, name).toBe(200);
+      const packument = (await res.json()) as {
+        versions: Record<string, { dependencies?: Record<string, string>; license?: string }>;
+      };
+      const manifest = packument.versions[VERSION]!;
+      expect(manifest.license).toBe("Apache-2.0");
+      // No workspace: ranges and no internal package a user has never heard of.
+      for (const [dep, range] of Object.entries(manifest.dependencies ?? {})) {
+        expect(range, `${name} → ${dep}`).not.toMatch(/^workspace:/);
+        expect(dep).not.toBe("@servekit/ui");
+      }
+    }
+    expect((await fetch(`${registry.url}@servekit%2fui`)).status).toBe(404);
+  });
+
+  describe.each([npm, pnpm])("with $name", (pm: PackageManager) => {
+    const project = join(workDir, `${pm.name}-churn`);
+    const run = (args: string[], env?: Record<string, string>) =>
+      mustRun(pm.command[0], [...pm.command.slice(1), ...args], {
+        cwd: project,
+        ...(env ? { env } : {}),
+      });
+    const exec = (binary: string, args: string[], cwd = project) => {
+      const [command, ...rest] = pm.exec(binary, args);
+      return mustRun(command, rest, { cwd });
+    };
+
+    it("installs @servekit/core and @servekit/cli from the registry into a new project", async () => {
+      await mustRun("mkdir", ["-p", project], { cwd: workDir });
+      await mustRun("npm", ["init", "-y"], { cwd: project });
+      await mustRun("npm", ["pkg", "set", "type=module"], { cwd: project });
+      writeFileSync(join(project, ".npmrc"), `@servekit:registry=${registry.url}\n`);
+      await run(pm.add(["@servekit/core", "@servekit/cli"]));
+
+      const installed = join(project, "node_modules/@servekit/core");
+      expect(JSON.parse(readFileSync(join(installed, "package.json"), "utf8")).version).toBe(
+        VERSION,
+      );
+      for (const file of [
+        "README.md",
+        "LICENSE",
+        "dist/assets/ui/app.js",
+        "dist/assets/docs/swagger-ui-bundle.js",
+      ])
+        expect(existsSync(join(installed, file)), file).toBe(true);
+      // Nothing internal, and no install-time telemetry, in what the user installed.
+      const everything = readdirSync(
+        join(project, "node_modules", ...(pm.name === "pnpm" ? [".pnpm"] : [])),
+      );
+      expect(
+        everything.filter((name) => /scarf|swagger-ui-dist|^@servekit\+ui/.test(name)),
+      ).toEqual([]);
+      expect(existsSync(join(project, "node_modules/@servekit/ui"))).toBe(false);
+      expect((await exec("serve-cli", ["--version"])).trim()).toBe(VERSION);
+    });
+
+    it("predicts with the tabular predictor of docs/predictor.md", async () => {
+      writeFileSync(join(project, "predictor.ts"), tabularPredictorFromDocs());
+      const out = await exec("serve-cli", [
+        "predict",
+        "predictor.ts",
+        "-i",
+        `rows=${JSON.stringify(CUSTOMERS)}`,
+      ]);
+      const { scores } = JSON.parse(out) as { scores: number[] };
+      expect(scores).toHaveLength(2);
+      expect(scores[0]).toBeGreaterThan(0.5);
+      expect(scores[1]).toBeLessThan(0.5);
+    });
+
+    it("serves it with serve-cli run: predictions, a 422 naming the field, docs and playground", async () => {
+      const [command, ...args] = pm.exec("serve-cli", [
+        "run",
+        "predictor.ts",
+        "--port",
+        "0",
+        "--host",
+        "127.0.0.1",
+      ]);
+      const server = await startServer(command, args, { cwd: project });
+      try {
+        const predicted = await fetch(`${server.url}/predict`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ rows: CUSTOMERS }),
+        });
+        expect(predicted.status).toBe(200);
+        expect(((await predicted.json()) as { scores: number[] }).scores).toHaveLength(2);
+        const invalid = await fetch(`${server.url}/predict`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ rows: [{ ...CUSTOMERS[0], contract: "weekly" }] }),
+        });
+        expect(invalid.status).toBe(422);
+        const { error } = (await invalid.json()) as { error: { details: unknown } };
+        expect(JSON.stringify(error.details)).toContain("contract");
+        for (const asset of ["/docs/swagger-ui-bundle.js", "/ui/app.js", "/ui/app.css"])
+          expect((await fetch(`${server.url}${asset}`)).status, asset).toBe(200);
+      } finally {
+        expect(await server.stop()).toContain("server stopped");
+      }
+    });
+
+    it("runs the project's own test of the predictor", async () => {
+      await run(pm.add(["vitest@^4"], true));
+      await mustRun("npm", ["pkg", "set", "scripts.test=vitest run"], { cwd: project });
+      writeFileSync(
+        join(project, "predictor.test.ts"),
+        `import { testPredictor } from "@servekit/core/testing";
+import { expect, it } from "vitest";
+import { predictor } from "./predictor.js";
+
+it("scores the riskier customer higher", async () => {
+  const tester = await testPredictor(predictor);
+  const { scores } = await tester.predict({ rows: ${JSON.stringify(CUSTOMERS)} });
+  expect(scores[0]).toBeGreaterThan(scores[1]);
+  await tester.close();
+});
+`,
+      );
+      expect(await run(["test"])).toMatch(/1 passed/);
+    });
+
+    describe("a project from serve-cli init", () => {
+      const app = join(workDir, `${pm.name}-words`);
+
+      it("scaffolds a project that installs from the registry it was pointed at and passes its test", async () => {
+        await exec("serve-cli", ["init", app, "--registry", registry.url]);
+        expect(readFileSync(join(app, ".npmrc"), "utf8")).toContain(
+          `@servekit:registry=${registry.url}`,
+        );
+        await mustRun(pm.command[0], [...pm.command.slice(1), "install"], { cwd: app });
+        expect(existsSync(join(app, pm.lockfile))).toBe(true);
+        const tested = await mustRun(pm.command[0], [...pm.command.slice(1), "test"], { cwd: app });
+        expect(tested).toMatch(/passed/);
+      });
+
+      it.runIf(!imageMissing)(
+        "builds an image with serve-cli build that starts and answers",
+        async () => {
+          ensureStandInBaseImage();
+          const image = `localhost/servekit-outside-${pm.name}:test`;
+          images.push(image);
+          const [command, ...args] = pm.exec("serve-cli", [
+            "build",
+            ".",
+            "-t",
+            image,
+            "--builder",
+            "buildah",
+            "--base-image",
+            STAND_IN_BASE_IMAGE,
+          ]);
+          const result = await runCommand(command, args, { cwd: app, timeoutMs: 900_000 });
+          expect(result.stderr, result.stderr).toContain(`built ${image} with buildah`);
+          expect(result.code).toBe(0);
+          const container = runImage(image, await freePort());
+          try {
+            await expect
+              .poll(
+                async () =>
+                  (await fetch(`${container.url}/health/ready`).catch(() => undefined))?.status,
+                {
+                  timeout: 120_000,
+                  interval: 500,
+                },
+              )
+              .toBe(200);
+            const res = await fetch(`${container.url}/predict`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ text: "to be or not to be", top: 1 }),
+            });
+            expect(await res.json()).toEqual({ words: 6, top_words: [{ word: "be", count: 2 }] });
+          } finally {
+            expect(await container.stop()).toBe(0);
+          }
+        },
+      );
+    });
+  });
+});

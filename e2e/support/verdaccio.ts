@@ -1,0 +1,107 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "./free-port.js";
+import { REPO_ROOT } from "./paths.js";
+
+const VERDACCIO_BIN = join(REPO_ROOT, "node_modules/.bin/verdaccio");
+
+/** A Verdaccio registry on loopback with throw-away storage, and a user who may publish. */
+export interface LocalRegistry {
+  /** e.g. `http://127.0.0.1:4873/` (with the trailing slash npm writes). */
+  url: string;
+  /** Bearer token of the registry's user, for publishing. */
+  token: string;
+  /** `//127.0.0.1:4873/:_authToken=…`, the npm config key and value for the token. */
+  authConfig: string;
+  /** Verdaccio's own output. */
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+/** Why this machine cannot run the local registry, or undefined when it can. */
+export function verdaccioMissing(): string | undefined {
+  return existsSync(VERDACCIO_BIN)
+    ? undefined
+    : `Verdaccio is not installed (${VERDACCIO_BIN}); run pnpm install at the repository root`;
+}
+
+/**
+ * Starts Verdaccio 6 on a free loopback port. It serves only `@servekit/*`
+ * (no uplink): projects point that scope at it with an `.npmrc` line and
+ * install everything else from their usual registry, as a company registry
+ * for its own packages would be used.
+ */
+export async function startVerdaccio(): Promise<LocalRegistry> {
+  const dir = mkdtempSync(join(tmpdir(), "servekit-registry-"));
+  const port = await freePort();
+  const config = {
+    storage: join(dir, "storage"),
+    auth: { htpasswd: { file: join(dir, "htpasswd"), max_users: 10 } },
+    uplinks: {},
+    packages: {
+      "@servekit/*": { access: "$all", publish: "$authenticated", unpublish: "$authenticated" },
+      "**": { access: "$all", publish: "$authenticated" },
+    },
+    listen: `127.0.0.1:${port}`,
+    max_body_size: "100mb",
+    web: { enable: false },
+    log: { type: "stdout", format: "pretty", level: "warn" },
+  };
+  // YAML is a superset of JSON, so the config needs no YAML writer.
+  writeFileSync(join(dir, "config.yaml"), JSON.stringify(config, null, 2));
+  const logFile = join(dir, "verdaccio.log");
+  const log = createWriteStream(logFile);
+  const child: ChildProcess = spawn(VERDACCIO_BIN, ["--config", join(dir, "config.yaml")], {
+    cwd: dir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const url = `http://127.0.0.1:${port}/`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForRegistry(url, child);
+    const token = await addUser(url);
+    return { url, token, authConfig: `//127.0.0.1:${port}/:_authToken=${token}`, logFile, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function waitForRegistry(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`Verdaccio exited with code ${child.exitCode}`);
+    const ok = await fetch(`${url}-/ping`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`Verdaccio did not answer ${url}-/ping within 60 s`);
+}
+
+/** Creates a user the way `npm adduser` does (CouchDB's user document API) and returns its token. */
+async function addUser(url: string): Promise<string> {
+  const name = "servekit-ci";
+  const res = await fetch(`${url}-/user/org.couchdb.user:${name}`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name, password: "throwaway-password", type: "user", roles: [] }),
+  });
+  const body = (await res.json()) as { token?: string; error?: string };
+  if (!res.ok || !body.token)
+    throw new Error(`could not add a registry user: ${res.status} ${body.error}`);
+  return body.token;
+}
