@@ -1,7 +1,7 @@
 // servekit used as a user outside this repository would: the packages are
 // published to a real local registry (Verdaccio) with the release command
 // docs/releasing.md gives, then installed into fresh projects in the temp dir
-// with npm and with pnpm, run, tested, and built into images that answer.
+// with npm, pnpm and yarn, run, tested, and built into images that answer.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +14,7 @@ import {
   STAND_IN_BASE_IMAGE,
 } from "./support/container.js";
 import { freePort } from "./support/free-port.js";
-import { npm, type PackageManager, pnpm } from "./support/package-managers.js";
+import { npm, type PackageManager, pnpm, yarn } from "./support/package-managers.js";
 import { REPO_ROOT } from "./support/paths.js";
 import { mustRun, runCommand, startServer } from "./support/user-shell.js";
 import { type LocalRegistry, startVerdaccio, verdaccioMissing } from "./support/verdaccio.js";
@@ -96,7 +96,7 @@ describe.runIf(!missing)("servekit from a registry, outside the repository", () 
     expect((await fetch(`${registry.url}@servekit%2fui`)).status).toBe(404);
   });
 
-  describe.each([npm, pnpm])("with $name", (pm: PackageManager) => {
+  describe.each([npm, pnpm, yarn])("with $name", (pm: PackageManager) => {
     const project = join(workDir, `${pm.name}-churn`);
     const run = (args: string[], env?: Record<string, string>) =>
       mustRun(pm.command[0], [...pm.command.slice(1), ...args], {

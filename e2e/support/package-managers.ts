@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 
 /** How a user drives one package manager from a shell. */
 export interface PackageManager {
-  name: "npm" | "pnpm";
+  name: "npm" | "pnpm" | "yarn";
   /** The program and leading arguments, e.g. `["npx", "-y", "pnpm@10"]` where pnpm is not installed. */
   command: [string, ...string[]];
   /** `npm install X` / `pnpm add X`. */
@@ -38,4 +38,15 @@ export const pnpm: PackageManager = {
   add: (packages, dev) => ["add", ...(dev ? ["--save-dev"] : []), ...packages],
   exec: (binary, args) => [...pnpmCommand, "exec", binary, ...args],
   lockfile: "pnpm-lock.yaml",
+};
+
+const yarnCommand: [string, ...string[]] = onPath("yarn") ? ["yarn"] : ["npx", "-y", "yarn@1"];
+
+/** Yarn classic (1.x), which reads scoped registries from `.npmrc`. */
+export const yarn: PackageManager = {
+  name: "yarn",
+  command: yarnCommand,
+  add: (packages, dev) => ["add", ...(dev ? ["--dev"] : []), ...packages],
+  exec: (binary, args) => [...yarnCommand, "--silent", binary, ...args],
+  lockfile: "yarn.lock",
 };
