@@ -18,6 +18,11 @@ mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 log="$rootfs.log"
 old="docker.io/library/node:20-bookworm-slim"
 
+# Two suites (the yolov5 image test, the outside-project one) may ask at once:
+# one makes the image, the other waits for it.
+exec 9>"$rootfs.lock"
+flock 9
+
 # Earlier versions of this script tagged the stand-in as the public image. Only
 # an image this script made (its env and cmd say so) is retagged and untagged.
 made_here() {
