@@ -262,4 +262,81 @@ it("scores the riskier customer higher", async () => {
       );
     });
   });
+  describe("the onnx template with npm", () => {
+    const app = join(workDir, "npm-iris");
+    const virginica = { sepal_length: 6.7, sepal_width: 3.0, petal_length: 5.2, petal_width: 2.3 };
+
+    it("starts with the README's npx command, installs onnxruntime-node as the README says, and classifies a flower", async () => {
+      // `npx -y @servekit/cli init`, with the scope pointed at the registry; a cache of its own,
+      // so that no @servekit/cli of an earlier run (same version) is taken from npx's cache.
+      await mustRun(
+        "npx",
+        [
+          "-y",
+          `@servekit/cli@${VERSION}`,
+          "init",
+          app,
+          "--template",
+          "onnx",
+          "--registry",
+          registry.url,
+        ],
+        {
+          cwd: workDir,
+          env: {
+            "npm_config_@servekit:registry": registry.url,
+            npm_config_cache: join(workDir, "npx-cache"),
+          },
+        },
+      );
+      await mustRun("npm", ["install"], { cwd: app, env: { ONNXRUNTIME_NODE_INSTALL: "skip" } });
+      expect(await mustRun("npm", ["test"], { cwd: app })).toMatch(/passed/);
+      const flags = Object.entries(virginica).flatMap(([key, value]) => ["-i", `${key}=${value}`]);
+      const out = await mustRun("npx", ["serve-cli", "predict", ...flags], { cwd: app });
+      expect(JSON.parse(out)).toMatchObject({ species: "virginica" });
+    });
+
+    it.runIf(!imageMissing)("builds an image whose workers load the model and answer", async () => {
+      ensureStandInBaseImage();
+      const image = "localhost/servekit-outside-iris:test";
+      images.push(image);
+      const result = await runCommand(
+        "npx",
+        [
+          "serve-cli",
+          "build",
+          ".",
+          "-t",
+          image,
+          "--builder",
+          "buildah",
+          "--base-image",
+          STAND_IN_BASE_IMAGE,
+        ],
+        { cwd: app, timeoutMs: 900_000 },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      const container = runImage(image, await freePort());
+      try {
+        await expect
+          .poll(
+            async () =>
+              (await fetch(`${container.url}/health/ready`).catch(() => undefined))?.status,
+            {
+              timeout: 120_000,
+              interval: 500,
+            },
+          )
+          .toBe(200);
+        const res = await fetch(`${container.url}/predict`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(virginica),
+        });
+        expect(await res.json()).toMatchObject({ species: "virginica" });
+      } finally {
+        expect(await container.stop()).toBe(0);
+      }
+    });
+  });
 });
