@@ -39,5 +39,6 @@ describe("pathPatterns (.dockerignore semantics)", () => {
   it("treats regular-expression characters literally", () => {
     expect(pathPatterns(["a+b.(x)"])("a+b.(x)")).toBe(true);
     expect(pathPatterns(["a+b.(x)"])("aab.(x)")).toBe(false);
+    expect(pathPatterns(["c++"])("c++/main.cc")).toBe(true);
   });
 });

@@ -5,6 +5,8 @@
  * that matches a folder matches everything in it, `!` re-includes, and the
  * last pattern that matches a path decides. npm's `files` entries read the
  * same way (anchored, a folder includes its contents), so they use it too.
+ * (Written here rather than taken from @balena/dockerignore, which throws on
+ * a pattern such as `c++` and misses literal `+` and `(`.)
  *
  * @example
  * const ignored = pathPatterns(["**\/*.log", "docs", "!docs/api.md"]);
