@@ -96,6 +96,14 @@ describe.runIf(!missing)("servekit from a registry, outside the repository", () 
     expect((await fetch(`${registry.url}@servekit%2fui`)).status).toBe(404);
   });
 
+  it("refuses `npm pack` of a package, saying to pack with pnpm", async () => {
+    const packed = await runCommand("npm", ["pack", "--dry-run"], {
+      cwd: join(REPO_ROOT, "packages/serve-core"),
+    });
+    expect(packed.code).not.toBe(0);
+    expect(packed.stderr).toContain("with pnpm, not npm");
+  });
+
   describe.each([npm, pnpm, yarn])("with $name", (pm: PackageManager) => {
     const project = join(workDir, `${pm.name}-churn`);
     const run = (args: string[], env?: Record<string, string>) =>
