@@ -12,6 +12,7 @@ import {
   removeImage,
   runImage,
   STAND_IN_BASE_IMAGE,
+  waitForReady,
 } from "./support/container.js";
 import { freePort } from "./support/free-port.js";
 import { npm, type PackageManager, pnpm, yarn } from "./support/package-managers.js";
@@ -247,16 +248,7 @@ it("scores the riskier customer higher", async () => {
           expect(result.code).toBe(0);
           const container = runImage(image, await freePort());
           try {
-            await expect
-              .poll(
-                async () =>
-                  (await fetch(`${container.url}/health/ready`).catch(() => undefined))?.status,
-                {
-                  timeout: 120_000,
-                  interval: 500,
-                },
-              )
-              .toBe(200);
+            await waitForReady(container);
             const res = await fetch(`${container.url}/predict`, {
               method: "POST",
               headers: { "content-type": "application/json" },
@@ -326,16 +318,7 @@ it("scores the riskier customer higher", async () => {
       expect(result.code, result.stderr).toBe(0);
       const container = runImage(image, await freePort());
       try {
-        await expect
-          .poll(
-            async () =>
-              (await fetch(`${container.url}/health/ready`).catch(() => undefined))?.status,
-            {
-              timeout: 120_000,
-              interval: 500,
-            },
-          )
-          .toBe(200);
+        await waitForReady(container);
         const res = await fetch(`${container.url}/predict`, {
           method: "POST",
           headers: { "content-type": "application/json" },

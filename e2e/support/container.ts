@@ -58,6 +58,8 @@ interface ImageConfig {
 /** A container started from an image's own CMD, user and environment. */
 export interface RunningContainer {
   url: string;
+  /** What the container printed so far. */
+  output(): string;
   /** SIGTERM to the server, as a container runtime's stop would send; resolves with its exit code. */
   stop(): Promise<number | null>;
 }
@@ -88,11 +90,20 @@ export function runImage(image: string, port: number): RunningContainer {
       "--",
       ...config.Cmd,
     ],
-    { stdio: ["ignore", "ignore", "inherit"] },
+    // Kept, not printed: the test output stays the tests'; a failure can show it.
+    { stdio: ["ignore", "pipe", "pipe"] },
   );
+  let output = "";
+  child.stdout?.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    output += chunk;
+  });
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
   return {
     url: `http://127.0.0.1:${port}`,
+    output: () => output,
     async stop() {
       // buildah run kills rather than forwards signals: signal the server itself.
       if (child.exitCode === null) {
@@ -129,4 +140,23 @@ export function descendantNamed(root: number, comm: string): number {
     queue.push(...(children.get(pid) ?? []));
   }
   throw new Error(`no ${comm} process below ${root}`);
+}
+
+/** Resolves once the container's /health/ready answers 200; fails with what it printed otherwise. */
+export async function waitForReady(
+  container: RunningContainer,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const status = await fetch(`${container.url}/health/ready`).then(
+      (res) => res.status,
+      () => undefined,
+    );
+    if (status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(
+    `${container.url} was not ready within ${timeoutMs / 1000} s:\n${container.output()}`,
+  );
 }

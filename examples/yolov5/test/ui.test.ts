@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,9 +10,12 @@ import { sharedImagePath } from "./reference.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // The committed screenshot in docs/ is refreshed only on request; otherwise it goes to a temp dir.
-const SCREENSHOT = process.env.SERVEKIT_UPDATE_SCREENSHOTS
-  ? fileURLToPath(new URL("../../../docs/img/ui-yolov5.png", import.meta.url))
-  : join(mkdtempSync(join(tmpdir(), "servekit-ui-")), "ui-yolov5.png");
+const SCRATCH = process.env.SERVEKIT_UPDATE_SCREENSHOTS
+  ? undefined
+  : mkdtempSync(join(tmpdir(), "servekit-ui-"));
+const SCREENSHOT = SCRATCH
+  ? join(SCRATCH, "ui-yolov5.png")
+  : fileURLToPath(new URL("../../../docs/img/ui-yolov5.png", import.meta.url));
 
 async function boxCount(page: Page): Promise<number> {
   return Number(await page.locator("[data-testid=detections]").getAttribute("data-box-count"));
@@ -60,6 +63,7 @@ describe.runIf(runBrowser)(
     afterAll(async () => {
       await browser?.close();
       await server?.close();
+      if (SCRATCH) rmSync(SCRATCH, { recursive: true, force: true });
     });
 
     it("builds the form from the input schema, with defaults and a live health indicator", async () => {
