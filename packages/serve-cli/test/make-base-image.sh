@@ -6,11 +6,12 @@
 # image. It is tagged localhost/servekit-test-node:20-bookworm, never as the
 # public image, so no later build mistakes it for the real one.
 #
-# Cached between runs (delete them to start over):
-#   - the rootfs: $SERVEKIT_BASE_ROOTFS (default /var/tmp/servekit-base-rootfs);
-#   - the image: buildah's store (root: /var/lib/containers/storage),
-#     removable with `buildah rmi localhost/servekit-test-node:20-bookworm`.
-# debootstrap's output goes to $rootfs.log; its tail is printed if it fails.
+# Cached between runs: the image, in buildah's store (root:
+# /var/lib/containers/storage), removable with
+# `buildah rmi localhost/servekit-test-node:20-bookworm`. The rootfs it is made
+# from ($SERVEKIT_BASE_ROOTFS, default /var/tmp/servekit-base-rootfs, ~340 MB)
+# is deleted once the image holds it. debootstrap's output goes to
+# $rootfs.log, and its tail is printed if it fails.
 set -euo pipefail
 image="${1:-localhost/servekit-test-node:20-bookworm}"
 rootfs="${SERVEKIT_BASE_ROOTFS:-/var/tmp/servekit-base-rootfs}"
@@ -72,4 +73,5 @@ buildah config \
   --env NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt \
   --cmd node "$ctr"
 buildah commit -q "$ctr" "$image" >/dev/null
-echo "made base image $image from $rootfs"
+rm -rf "$rootfs" "$log"
+echo "made base image $image (debootstrap's rootfs removed)"
