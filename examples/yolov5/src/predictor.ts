@@ -3,15 +3,15 @@ import { decodeImage, letterbox } from "@servekit/core/image";
 import { float16Tensor, tensorToFloat32 } from "@servekit/core/onnx";
 import { Tensor } from "onnxruntime-node";
 import { type DetectorState, type LoadedModel, loadModel } from "./detector-state.js";
-import { decodeDetections, loadLabels } from "./postprocess/index.js";
-import { availableModels, MODEL_NAMES, resolveLabels } from "./weights/index.js";
+import { COCO_LABELS, decodeDetections } from "./postprocess/index.js";
+import { availableModels, MODEL_NAMES } from "./weights/index.js";
 
 // The `model` enum lists the weights found locally; with none found, all of
 // them (setup then downloads what it needs).
 const found = await availableModels();
 const MODELS = found.length > 0 ? found : [...MODEL_NAMES];
 const DEFAULT_MODEL = MODELS.includes("yolov5n") ? "yolov5n" : MODELS[0]!;
-const LABELS = await loadLabels((await resolveLabels()).path);
+const LABELS = [...COCO_LABELS];
 
 /** Smallest accepted image side: below it, nothing is detectable at 640×640. */
 const MIN_SIDE = 16;

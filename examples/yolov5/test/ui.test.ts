@@ -33,6 +33,12 @@ describe.runIf(runBrowser)(
     let server: RunningServer;
     let browser: Browser;
     let page: Page;
+    // What Chromium refused under the pages' Content-Security-Policy, as it reports it on the console.
+    const violations: string[] = [];
+    const watchPolicy = (p: Page) =>
+      p.on("console", (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
 
     beforeAll(async () => {
       if (!existsSync(CHROMIUM))
@@ -58,7 +64,9 @@ describe.runIf(runBrowser)(
         ],
       });
       page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      await page.goto(`${server.url}/ui`);
+      watchPolicy(page);
+      const response = await page.goto(`${server.url}/ui`);
+      expect(response?.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
     });
     afterAll(async () => {
       await browser?.close();
@@ -91,6 +99,28 @@ describe.runIf(runBrowser)(
       expect(await page.locator(".counts tr[data-class=person] td").last().textContent()).toBe("3");
       await page.locator(".stage-image").evaluate((img: HTMLImageElement) => img.decode());
       await page.locator("[data-testid=detections]").screenshot({ path: SCREENSHOT });
+    });
+
+    it("runs under its Content-Security-Policy without a single violation", () => {
+      expect(violations).toEqual([]);
+    });
+
+    it("serves /docs (Swagger UI) under its Content-Security-Policy, rendering every operation", async () => {
+      const docs = await browser.newPage();
+      watchPolicy(docs);
+      const response = await docs.goto(`${server.url}/docs`);
+      expect(response?.headers()).toMatchObject({
+        "x-content-type-options": "nosniff",
+        "x-frame-options": "DENY",
+      });
+      expect(response?.headers()["content-security-policy"]).toContain(
+        "script-src 'self' 'sha256-",
+      );
+      await docs.locator(".opblock").first().waitFor();
+      await docs.locator(".opblock-summary").first().click();
+      await docs.getByRole("button", { name: "Execute" }).first().waitFor();
+      expect(violations).toEqual([]);
+      await docs.close();
     });
 
     it("filters boxes live with the confidence slider, without a new request", async () => {

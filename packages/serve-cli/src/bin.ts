@@ -3,14 +3,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CommanderError } from "commander";
-import { register } from "tsx/esm/api";
 import { CliError } from "./cli-error.js";
 import { createProgram } from "./program.js";
-
-// TypeScript predictors and configs load without a build step; worker
-// threads find the same tsx through this variable.
-register();
-process.env.SERVEKIT_TSX_API ??= fileURLToPath(import.meta.resolve("tsx/esm/api"));
 
 const { version } = JSON.parse(
   readFileSync(new URL("../package.json", import.meta.url), "utf8"),
@@ -19,8 +13,24 @@ const { version } = JSON.parse(
 };
 const debug = process.argv.includes("--debug");
 
+// `pnpm serve-cli …` (the workspace root's script) runs in the workspace root,
+// even as `pnpm -w serve-cli` from a project folder: paths the user typed
+// (the target, -o) are relative to where they typed them.
+if (process.env.npm_lifecycle_event === "serve-cli" && process.env.INIT_CWD) {
+  process.chdir(process.env.INIT_CWD);
+}
+
 try {
-  await createProgram(version).parseAsync(process.argv);
+  const program = await createProgram(version, process.argv);
+  // TypeScript predictors and configs load without a build step; worker
+  // threads find the same tsx through this variable. Only commands pay for
+  // it: --version and --help never load a predictor.
+  program.hook("preAction", async () => {
+    const { register } = await import("tsx/esm/api");
+    register();
+    process.env.SERVEKIT_TSX_API ??= fileURLToPath(import.meta.resolve("tsx/esm/api"));
+  });
+  await program.parseAsync(process.argv);
 } catch (error) {
   process.exitCode = exitCodeFor(error);
 }

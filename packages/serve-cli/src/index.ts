@@ -56,6 +56,7 @@ export {
 export { commandLine, shellQuote } from "./deploy/shell-quote.js";
 export { type WaitForReadyOptions, waitForReady } from "./deploy/wait-for-ready.js";
 export {
+  checkRequiredInputs,
   fieldsFromJsonSchema,
   fieldsFromPredictor,
   type InputFields,

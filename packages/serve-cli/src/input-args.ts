@@ -7,6 +7,8 @@ import { usageError } from "./cli-error.js";
 /** What `-i key=value` parsing needs to know about the input fields. */
 export interface InputFields {
   names: string[];
+  /** Fields without a default that must be given. */
+  required: string[];
   isFile(name: string): boolean;
   /** Turns the text after `=` into the field's type. */
   coerce(name: string, text: string): unknown;
@@ -18,9 +20,19 @@ export function fieldsFromPredictor(predictor: AnyPredictor): InputFields {
   const files = findFileFields(predictor.input);
   return {
     names: Object.keys(shape),
+    required: Object.keys(shape).filter((name) => !acceptsNothing(shape[name]!)),
     isFile: (name) => files.has(name),
     coerce: (name, text) => coerceTextValue(shape[name], text),
   };
+}
+
+function acceptsNothing(field: z.ZodType): boolean {
+  try {
+    return field.safeParse(undefined).success;
+  } catch {
+    // An async schema that got past undefined: leave the verdict to validation.
+    return true;
+  }
 }
 
 interface JsonSchemaProperty {
@@ -32,10 +44,12 @@ interface JsonSchemaProperty {
 /** Input fields from the `Input` schema of a server's OpenAPI document (`--url` mode). */
 export function fieldsFromJsonSchema(schema: {
   properties?: Record<string, JsonSchemaProperty>;
+  required?: string[];
 }): InputFields {
   const properties = schema.properties ?? {};
   return {
     names: Object.keys(properties),
+    required: schema.required ?? [],
     isFile: (name) => properties[name]?.contentEncoding === "base64",
     coerce: (name, text) => {
       const property = properties[name];
@@ -87,6 +101,21 @@ export async function parseInputArgs(
     }
   }
   return input;
+}
+
+/**
+ * Throws a usage error (exit 2) naming the `-i` flags that required fields
+ * lack, e.g. "missing `-i image=@file`", before anything is sent or set up.
+ */
+export function checkRequiredInputs(input: Record<string, unknown>, fields: InputFields): void {
+  const missing = fields.required.filter((name) => !(name in input));
+  if (missing.length === 0) return;
+  const flags = missing.map(
+    (name) => `\`-i ${name}=${fields.isFile(name) ? "@file" : "<value>"}\``,
+  );
+  throw usageError(
+    `missing ${flags.join(" and ")} (required input${missing.length > 1 ? "s" : ""})`,
+  );
 }
 
 /** JSON text of an input, with bytes (from `@path`) as base64. */

@@ -14,13 +14,30 @@ import { CliError, usageError } from "./cli-error.js";
 
 const CONFIG_FILES = ["serve.config.ts", "serve.config.mts", "serve.config.js", "serve.config.mjs"];
 
+/**
+ * A checked config whose `build.weights` is a list: a function there is
+ * called only when {@link loadTarget} is asked to (`build`, `dockerfile`).
+ */
+export type LoadedConfig = Omit<ResolvedServeConfig, "build"> & {
+  build?: Omit<NonNullable<ResolvedServeConfig["build"]>, "weights"> & { weights: string[] };
+};
+
+/** What {@link loadTarget} does beyond importing the predictor. */
+export interface LoadTargetOptions {
+  /**
+   * Call a `build.weights` function (it may search for or download weights);
+   * otherwise the list is empty. @default false
+   */
+  resolveWeights?: boolean;
+}
+
 /** A predictor loaded from the command line's target, with its config. */
 export interface LoadedTarget {
   predictor: AnyPredictor;
   /** Absolute path of the module that exports it. */
   file: string;
   /** The config file's content, or defaults when there is none. */
-  config: ResolvedServeConfig;
+  config: LoadedConfig;
   configFile: string | undefined;
   /**
    * Options the module passed to its own `serve()` call for this predictor
@@ -40,21 +57,25 @@ export interface LoadedTarget {
  * @example
  * const { predictor, config } = await loadTarget("examples/yolov5");
  */
-export async function loadTarget(target = ".", cwd = process.cwd()): Promise<LoadedTarget> {
+export async function loadTarget(
+  target = ".",
+  cwd = process.cwd(),
+  options: LoadTargetOptions = {},
+): Promise<LoadedTarget> {
   const { path, exportName } = splitTarget(target);
   const absolute = resolve(cwd, path);
   if (!existsSync(absolute)) throw usageError(`${path} does not exist (looked for ${absolute})`);
 
   let configFile: string | undefined;
-  let config = parseServeConfig({});
+  let config: LoadedConfig = await withWeights(parseServeConfig({}), options);
   let file = absolute;
   if (statSync(absolute).isDirectory()) {
     configFile = CONFIG_FILES.map((name) => join(absolute, name)).find((f) => existsSync(f));
     if (configFile) {
       const module = await importModule(configFile);
-      config = parseServeConfig(
-        module.default ?? module.config,
-        relative(cwd, configFile) || configFile,
+      config = await withWeights(
+        parseServeConfig(module.default ?? module.config, relative(cwd, configFile) || configFile),
+        options,
       );
     }
     const entry = splitTarget(config.entry);
@@ -72,6 +93,25 @@ export async function loadTarget(target = ".", cwd = process.cwd()): Promise<Loa
     };
   }
   return { ...(await loadPredictorModule(file, exportName)), config, configFile };
+}
+
+/** The config with `build.weights` as a list: called when asked, else empty if it is a function. */
+async function withWeights(
+  config: ResolvedServeConfig,
+  options: LoadTargetOptions,
+): Promise<LoadedConfig> {
+  const weights = config.build?.weights;
+  if (!config.build || typeof weights !== "function") return config as LoadedConfig;
+  if (!options.resolveWeights) return { ...config, build: { ...config.build, weights: [] } };
+  try {
+    return { ...config, build: { ...config.build, weights: await weights() } };
+  } catch (error) {
+    throw new CliError(
+      `build.weights could not find the weight files: ${error instanceof Error ? error.message : error}`,
+      1,
+      { cause: error },
+    );
+  }
 }
 
 /**

@@ -1,18 +1,78 @@
 import { Command } from "commander";
-import { registerBuildCommands } from "./commands/build.js";
-import { registerComposeCommand } from "./commands/compose.js";
-import { registerDeployCommand } from "./commands/deploy.js";
-import { registerInitCommand } from "./commands/init.js";
-import { registerOpenApiCommand } from "./commands/openapi.js";
-import { registerPredictCommand } from "./commands/predict.js";
-import { registerRunCommand } from "./commands/run.js";
-import { registerUiCommand } from "./commands/ui.js";
 
 /**
- * The serve-cli command tree. Commander's own exits are turned into
- * exceptions, so only the binary's entry decides the exit code.
+ * Every command, with the summary `serve-cli --help` lists and the module
+ * that defines it. A module is imported only when its command runs: they pull
+ * in @servekit/core (sharp, zod, hono), which `--version` and `--help` never need.
  */
-export function createProgram(version: string): Command {
+export const COMMANDS: {
+  name: string;
+  summary: string;
+  load: () => Promise<(program: Command) => void>;
+}[] = [
+  {
+    name: "init",
+    summary: "Scaffold a predictor project that passes its own test after install",
+    load: async () => (await import("./commands/init.js")).registerInitCommand,
+  },
+  {
+    name: "run",
+    summary: "Serve a predictor over HTTP (flags override serve.config.ts)",
+    load: async () => (await import("./commands/run.js")).registerRunCommand,
+  },
+  {
+    name: "predict",
+    summary: "Run one prediction, in-process or against a running server (--url)",
+    load: async () => (await import("./commands/predict.js")).registerPredictCommand,
+  },
+  {
+    name: "openapi",
+    summary: "Print the OpenAPI 3.1 document of a predictor (for client generators)",
+    load: async () => (await import("./commands/openapi.js")).registerOpenApiCommand,
+  },
+  {
+    name: "ui",
+    summary: "Serve only the playground UI, pointed at a running server (--url)",
+    load: async () => (await import("./commands/ui.js")).registerUiCommand,
+  },
+  {
+    name: "build",
+    summary: "Build a container image of a predictor (docker, podman or buildah)",
+    load: async () => (await import("./commands/build.js")).registerBuildCommands,
+  },
+  {
+    name: "dockerfile",
+    summary: "Print the Dockerfile `serve-cli build` would use",
+    load: async () => (await import("./commands/build.js")).registerBuildCommands,
+  },
+  {
+    name: "compose",
+    summary: "Write a docker-compose.yml for a predictor image (API, optionally the UI)",
+    load: async () => (await import("./commands/compose.js")).registerComposeCommand,
+  },
+  {
+    name: "deploy",
+    summary: "Deploy a built image to a cloud (gce: a Compute Engine VM)",
+    load: async () => (await import("./commands/deploy.js")).registerDeployCommand,
+  },
+];
+
+/** The command a command line names (`run` in `serve-cli --debug run .`, `help run` too). */
+function commandIn(argv: string[]): string | undefined {
+  const operands = argv.slice(2).filter((arg) => !arg.startsWith("-"));
+  return operands[0] === "help" ? operands[1] : operands[0];
+}
+
+/**
+ * The serve-cli command tree for a command line: the command it names is
+ * defined in full (its module imported), the others by name and summary
+ * only; with no `argv`, every command in full. Commander's own exits are
+ * turned into exceptions, so only the binary's entry decides the exit code.
+ *
+ * @example
+ * await (await createProgram("1.0.0", process.argv)).parseAsync(process.argv);
+ */
+export async function createProgram(version: string, argv?: string[]): Promise<Command> {
   const program = new Command("serve-cli")
     .description("Run, query and package servekit predictors")
     .version(version, "-v, --version")
@@ -28,14 +88,19 @@ Examples:
   $ serve-cli predict examples/yolov5 -i image=@../shared/images/bus.jpg
   $ serve-cli openapi examples/yolov5 > openapi.json`,
     );
-  registerInitCommand(program);
-  registerRunCommand(program);
-  registerPredictCommand(program);
-  registerOpenApiCommand(program);
-  registerUiCommand(program);
-  registerBuildCommands(program);
-  registerComposeCommand(program);
-  registerDeployCommand(program);
+  const wanted = argv ? commandIn(argv) : undefined;
+  const full = COMMANDS.filter(({ name }) => argv === undefined || name === wanted);
+  // build.js defines both `build` and `dockerfile`: register each module once.
+  for (const register of new Set(await Promise.all(full.map(({ load }) => load())))) {
+    register(program);
+  }
+  for (const { name, summary } of COMMANDS) {
+    if (!program.commands.some((c) => c.name() === name))
+      program.command(name).description(summary);
+  }
+  // --help lists them in the table's order, whichever were defined in full.
+  const order = COMMANDS.map((c) => c.name);
+  (program.commands as Command[]).sort((a, b) => order.indexOf(a.name()) - order.indexOf(b.name()));
   for (const command of program.commands)
     command.exitOverride().showHelpAfterError("(add --help for usage)");
   return program;

@@ -169,6 +169,27 @@ describe("createApp", () => {
     expect((await multipart.json()).image).toEqual(expected);
   });
 
+  it("takes a multipart image part sent with neither filename nor Content-Type from its bytes", async () => {
+    const boundary = "XyZ";
+    const body = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="image"\r\n\r\n`),
+      png,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const res = await app.request("/predict", {
+      method: "POST",
+      headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect((await res.json()).image).toEqual({
+      sha256: createHash("sha256").update(png).digest("hex"),
+      width: 32,
+      height: 24,
+      media_type: "image/png",
+    });
+  });
+
   it("reads a multipart body whose boundary has capitals, as browsers send it", async () => {
     const boundary = "----WebKitFormBoundaryQx7ZpT";
     const body = Buffer.concat([

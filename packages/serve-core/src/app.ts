@@ -64,14 +64,18 @@ export function createApp(predictor: AnyPredictor, options: ServeOptions = {}): 
     : undefined;
   const service = new PredictionService({ predictor, options: resolved, log, metrics });
   metrics?.watch(service);
-  const ready = service.start();
+  // The journal opens before setup starts: a `journalDir` that cannot be used
+  // throws here, before any worker thread exists to keep the process up.
+  let started: Promise<void> | undefined;
   const asyncPredictions = new AsyncPredictions({
     predictor,
     service,
     options: resolved,
     log,
-    ready,
+    ready: Promise.resolve().then(() => started),
   });
+  const ready = service.start();
+  started = ready;
   const app = new OpenAPIHono();
   const deps: RouteDeps = { app, predictor, service, options: resolved, log, asyncPredictions };
 

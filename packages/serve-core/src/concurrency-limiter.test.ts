@@ -63,4 +63,14 @@ describe("ConcurrencyLimiter", () => {
     expect(waited).toMatchObject({ code: "OVERLOADED", retryAfterSeconds: 1 });
     expect(limiter.queued).toBe(0);
   });
+
+  it("refuses at once when no time is left to wait, yet still grants a free slot", async () => {
+    const limiter = new ConcurrencyLimiter(1, 5);
+    const never = new AbortController().signal;
+    const release = await limiter.acquire(never, 0);
+    const refusing = limiter.acquire(never, -5).catch((e: unknown) => e);
+    expect(limiter.queued).toBe(0);
+    expect(await refusing).toMatchObject({ code: "OVERLOADED", retryAfterSeconds: 1 });
+    release();
+  });
 });

@@ -35,8 +35,9 @@ export class ConcurrencyLimiter {
 
   /**
    * Waits for a free slot; returns the function that frees it. Rejects with
-   * 503 when the queue is full or `timeoutMs` passes first, or with the
-   * signal's reason if it aborts first.
+   * 503 when the queue is full or `timeoutMs` passes first (at once when it
+   * is 0 or less and no slot is free), or with the signal's reason if it
+   * aborts first.
    */
   acquire(signal: AbortSignal, timeoutMs = Number.POSITIVE_INFINITY): Promise<() => void> {
     if (signal.aborted) return Promise.reject(signal.reason);
@@ -49,6 +50,15 @@ export class ConcurrencyLimiter {
         new ServeError(
           "OVERLOADED",
           `server is at capacity (${this.running} running, ${this.waiting.length} queued); retry shortly`,
+          { retryAfterSeconds: 1 },
+        ),
+      );
+    }
+    if (timeoutMs <= 0) {
+      return Promise.reject(
+        new ServeError(
+          "OVERLOADED",
+          "the queue timeout passed before a slot came free (it counts from the request's arrival); retry shortly",
           { retryAfterSeconds: 1 },
         ),
       );
@@ -77,7 +87,7 @@ export class ConcurrencyLimiter {
               leave(
                 new ServeError(
                   "OVERLOADED",
-                  `waited ${timeoutMs} ms in the queue without a free slot; retry shortly`,
+                  `waited ${Math.round(timeoutMs)} ms in the queue without a free slot; retry shortly`,
                   {
                     retryAfterSeconds: 1,
                   },

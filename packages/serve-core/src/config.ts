@@ -26,12 +26,24 @@ export const serveConfigSchema = z
     predictTimeoutMs: z.number().positive().optional(),
     abortGraceMs: z.number().min(0).optional(),
     workerOldSpaceMb: z.number().int().min(0).optional(),
+    workerMaxOldSpaceMb: z.number().int().min(0).optional(),
+    workerRestart: z
+      .object({
+        attempts: z.number().int().min(1).optional(),
+        initialDelayMs: z.number().min(0).optional(),
+        maxDelayMs: z.number().min(0).optional(),
+      })
+      .strict()
+      .optional(),
     maxBodyBytes: z.number().int().min(1).optional(),
+    maxBodyBytesInFlight: z.number().int().min(1).optional(),
+    bodyReadTimeoutMs: z.number().positive().optional(),
     shutdownGraceMs: z.number().min(0).optional(),
     logLevel: LogLevel.optional(),
     docs: z.boolean().optional(),
     ui: z.boolean().optional(),
     metrics: z.boolean().optional(),
+    exposeSetupDetails: z.boolean().optional(),
     apiKeys: z.array(z.string().min(8, "API keys must be at least 8 characters")).optional(),
     publicPaths: z.array(z.string().startsWith("/")).optional(),
     rateLimit: z
@@ -47,6 +59,9 @@ export const serveConfigSchema = z
     journalDir: z.string().min(1).optional(),
     predictionRetentionMs: z.number().min(0).optional(),
     maxRetainedPredictions: z.number().int().min(0).optional(),
+    asyncRetainedInputBytes: z.number().int().min(1).optional(),
+    webhookAllowHosts: z.array(z.string().min(1)).optional(),
+    webhookDenyHosts: z.array(z.string().min(1)).optional(),
     webhookRetry: z
       .object({
         attempts: z.number().int().min(1).optional(),
@@ -59,10 +74,15 @@ export const serveConfigSchema = z
     build: z
       .object({
         weights: z
-          .array(z.string().min(1))
+          .union([
+            z.array(z.string().min(1)),
+            z.custom<() => string[] | Promise<string[]>>((v) => typeof v === "function", {
+              message: "expected a list of files, or a function returning one",
+            }),
+          ])
           .default([])
           .describe(
-            "Files copied into the image's /srv/weights layer (paths relative to the config file)",
+            "Files copied into the image's /srv/weights layer (paths relative to the config file), or a function returning them: only `serve-cli build` and `dockerfile` call it, so finding (or downloading) weights costs nothing elsewhere",
           ),
         env: z
           .record(z.string(), z.string())

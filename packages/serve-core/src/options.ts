@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { availableParallelism } from "node:os";
 import type { Logger, LogLevel } from "./logger.js";
 
@@ -48,8 +49,33 @@ export interface ServeOptions {
    * default. @default 128
    */
   workerOldSpaceMb?: number;
+  /**
+   * Heap limit (MiB of old generation) of each pool worker, as
+   * `resourceLimits.maxOldGenerationSizeMb`: a prediction that outgrows it
+   * ends its worker (the request gets 500, the worker is replaced), not the
+   * process. 0 leaves V8's default, the main thread's limit, for each worker.
+   * @default 0
+   */
+  workerMaxOldSpaceMb?: number;
+  /**
+   * Retries of a crashed pool worker whose replacement fails setup: delays
+   * double from `initialDelayMs` up to `maxDelayMs` while the other workers
+   * serve; after `attempts` failures in a row `/health` says DEFUNCT and
+   * `/health/live` answers 503, so the platform restarts the process.
+   * @default { attempts: 5, initialDelayMs: 1_000, maxDelayMs: 30_000 }
+   */
+  workerRestart?: WorkerRestartOptions;
   /** Largest request body in bytes; larger gets 413. @default 20 * 1024 * 1024 */
   maxBodyBytes?: number;
+  /**
+   * Bytes of all request bodies being received at once (a declared
+   * Content-Length counts before the body is read); a body that does not fit
+   * gets 503 with Retry-After. Bounds the memory slow or stalled uploads hold.
+   * @default 256 MiB, or `maxBodyBytes` if larger
+   */
+  maxBodyBytesInFlight?: number;
+  /** Longest a request body may take to arrive; slower gets 408 and the connection closed. @default 30_000 */
+  bodyReadTimeoutMs?: number;
   /** On shutdown, how long to wait for running predictions. @default 30_000 */
   shutdownGraceMs?: number;
   /** Log level of the JSON logs. @default process.env.LOG_LEVEL or "info" */
@@ -74,8 +100,18 @@ export interface ServeOptions {
   rateLimit?: { requestsPerMinute: number; burst?: number };
   /** On SIGTERM/SIGINT, drain and exit 0 (only for `serve`). @default true */
   handleSignals?: boolean;
-  /** Serve `GET /metrics` (Prometheus) and record the metrics behind it. @default true */
+  /**
+   * Serve `GET /metrics` (Prometheus) and record the metrics behind it. It
+   * needs a key when `apiKeys` are set, and is open to anyone who can reach
+   * the port when none are. @default true
+   */
   metrics?: boolean;
+  /**
+   * Show setup's log lines and error in `GET /health` (they may name files,
+   * e.g. absolute weight paths); false shows only status and times, and the
+   * details stay in the server's log. @default true
+   */
+  exposeSetupDetails?: boolean;
   /**
    * Cross-origin requests: `true` allows any origin, `{ origin }` the given
    * ones (e.g. a UI served from another host).
@@ -92,8 +128,39 @@ export interface ServeOptions {
   predictionRetentionMs?: number;
   /** Most finished async predictions kept; the oldest are forgotten first. @default 1_000 */
   maxRetainedPredictions?: number;
+  /**
+   * Bytes of async prediction inputs (as JSON) kept in memory and in the
+   * journal. Beyond it, the oldest finished predictions forget their input
+   * (`input: null`); when the inputs of unfinished ones alone would pass it,
+   * new async predictions get 503 `OVERLOADED` with `Retry-After`.
+   * @default 268_435_456 (256 MiB)
+   */
+  asyncRetainedInputBytes?: number;
+  /**
+   * When non-empty, webhooks may only go to these hosts: names
+   * (`hooks.example.com`, `*.example.com`), addresses or CIDR ranges, checked
+   * against the name and every address it resolves to.
+   * @default [] (any host not denied)
+   */
+  webhookAllowHosts?: string[];
+  /**
+   * Hosts webhooks may not reach, on top of link-local (169.254.0.0/16,
+   * fe80::/10) and cloud metadata addresses, which are always denied.
+   * @default []
+   */
+  webhookDenyHosts?: string[];
   /** Retries of webhook deliveries (network errors, 5xx, 429). @default { attempts: 5, initialDelayMs: 500, maxDelayMs: 30_000, timeoutMs: 10_000 } */
   webhookRetry?: WebhookRetryOptions;
+}
+
+/** How a crashed pool worker's replacement is retried: delays double from `initialDelayMs` up to `maxDelayMs`. */
+export interface WorkerRestartOptions {
+  /** Failed setups of one worker's replacements in a row before the pool gives up. @default 5 */
+  attempts?: number;
+  /** Wait before the second try. @default 1_000 */
+  initialDelayMs?: number;
+  /** Longest wait between tries. @default 30_000 */
+  maxDelayMs?: number;
 }
 
 /** How webhook deliveries are retried: delays double from `initialDelayMs` up to `maxDelayMs`. */
@@ -120,10 +187,12 @@ export interface ResolvedServeOptions
       | "rateLimit"
       | "journalDir"
       | "webhookRetry"
+      | "workerRestart"
     >
   > {
   journalDir: string | undefined;
   webhookRetry: Required<WebhookRetryOptions>;
+  workerRestart: Required<WorkerRestartOptions>;
   rateLimit: ServeOptions["rateLimit"];
   workers: number;
   processes: number;
@@ -148,7 +217,17 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     predictTimeoutMs: options.predictTimeoutMs ?? 60_000,
     abortGraceMs: options.abortGraceMs ?? 5_000,
     workerOldSpaceMb: options.workerOldSpaceMb ?? 128,
+    workerMaxOldSpaceMb: options.workerMaxOldSpaceMb ?? 0,
+    workerRestart: {
+      attempts: options.workerRestart?.attempts ?? 5,
+      initialDelayMs: options.workerRestart?.initialDelayMs ?? 1_000,
+      maxDelayMs: options.workerRestart?.maxDelayMs ?? 30_000,
+    },
     maxBodyBytes: options.maxBodyBytes ?? 20 * 1024 * 1024,
+    maxBodyBytesInFlight:
+      options.maxBodyBytesInFlight ??
+      Math.max(256 * 1024 * 1024, options.maxBodyBytes ?? 20 * 1024 * 1024),
+    bodyReadTimeoutMs: options.bodyReadTimeoutMs ?? 30_000,
     shutdownGraceMs: options.shutdownGraceMs ?? 30_000,
     logLevel: options.logLevel ?? (process.env.LOG_LEVEL as LogLevel | undefined) ?? "info",
     logger: options.logger,
@@ -156,6 +235,7 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     ui: options.ui ?? true,
     handleSignals: options.handleSignals ?? true,
     metrics: options.metrics ?? true,
+    exposeSetupDetails: options.exposeSetupDetails ?? true,
     cors: options.cors ?? corsFromEnvironment(),
     apiKeys: options.apiKeys ?? listFromEnvironment("SERVEKIT_API_KEYS"),
     publicPaths: options.publicPaths ?? ["/health", "/docs", "/ui", "/openapi.json"],
@@ -163,6 +243,9 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     journalDir: options.journalDir ?? (process.env.SERVEKIT_JOURNAL_DIR || undefined),
     predictionRetentionMs: options.predictionRetentionMs ?? 3_600_000,
     maxRetainedPredictions: options.maxRetainedPredictions ?? 1_000,
+    asyncRetainedInputBytes: options.asyncRetainedInputBytes ?? 256 * 1024 * 1024,
+    webhookAllowHosts: options.webhookAllowHosts ?? [],
+    webhookDenyHosts: options.webhookDenyHosts ?? [],
     webhookRetry: {
       attempts: options.webhookRetry?.attempts ?? 5,
       initialDelayMs: options.webhookRetry?.initialDelayMs ?? 500,
@@ -209,8 +292,30 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
       `\`workerOldSpaceMb\` must be a whole number of MiB ≥ 0, got ${resolved.workerOldSpaceMb}`,
     ),
     check(
+      Number.isInteger(resolved.workerMaxOldSpaceMb) && resolved.workerMaxOldSpaceMb >= 0,
+      `\`workerMaxOldSpaceMb\` must be a whole number of MiB ≥ 0 (0: V8's default), got ${resolved.workerMaxOldSpaceMb}`,
+    ),
+    check(
+      isPositiveInt(resolved.workerRestart.attempts),
+      `\`workerRestart.attempts\` must be a whole number ≥ 1, got ${resolved.workerRestart.attempts}`,
+    ),
+    check(
+      resolved.workerRestart.initialDelayMs >= 0 &&
+        resolved.workerRestart.maxDelayMs >= resolved.workerRestart.initialDelayMs,
+      `\`workerRestart\` delays must satisfy 0 ≤ initialDelayMs ≤ maxDelayMs, got ${resolved.workerRestart.initialDelayMs} and ${resolved.workerRestart.maxDelayMs}`,
+    ),
+    check(
       isPositiveInt(resolved.maxBodyBytes),
       `\`maxBodyBytes\` must be a whole number of bytes ≥ 1, got ${resolved.maxBodyBytes}`,
+    ),
+    check(
+      isPositiveInt(resolved.maxBodyBytesInFlight) &&
+        resolved.maxBodyBytesInFlight >= resolved.maxBodyBytes,
+      `\`maxBodyBytesInFlight\` must be a whole number of bytes ≥ \`maxBodyBytes\` (${resolved.maxBodyBytes}), got ${resolved.maxBodyBytesInFlight}`,
+    ),
+    check(
+      resolved.bodyReadTimeoutMs > 0,
+      `\`bodyReadTimeoutMs\` must be > 0, got ${resolved.bodyReadTimeoutMs}`,
     ),
     check(
       resolved.shutdownGraceMs >= 0,
@@ -227,6 +332,16 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     check(
       Number.isInteger(resolved.maxRetainedPredictions) && resolved.maxRetainedPredictions >= 0,
       `\`maxRetainedPredictions\` must be a whole number ≥ 0, got ${resolved.maxRetainedPredictions}`,
+    ),
+    check(
+      isPositiveInt(resolved.asyncRetainedInputBytes),
+      `\`asyncRetainedInputBytes\` must be a whole number of bytes ≥ 1, got ${resolved.asyncRetainedInputBytes}`,
+    ),
+    ...[...resolved.webhookAllowHosts, ...resolved.webhookDenyHosts].map((host) =>
+      check(
+        isHostPattern(host),
+        `\`webhookAllowHosts\`/\`webhookDenyHosts\` take host names, addresses or CIDR ranges (e.g. "hooks.example.com", "*.example.com", "10.0.0.0/8"), got "${host}"`,
+      ),
     ),
     check(
       isPositiveInt(resolved.webhookRetry.attempts),
@@ -272,4 +387,19 @@ function check(ok: boolean, problem: string): string | undefined {
 
 function isPositiveInt(value: number): boolean {
   return Number.isInteger(value) && value >= 1;
+}
+
+/** A host name (`a.example.com`, `*.example.com`), an IP address, or a CIDR range. */
+function isHostPattern(host: string): boolean {
+  const [address = "", prefix, extra] = host.split("/");
+  const family = isIP(address);
+  if (family !== 0 && extra === undefined) {
+    if (prefix === undefined) return true;
+    const bits = Number(prefix);
+    return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+  }
+  return (
+    prefix === undefined &&
+    /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i.test(host)
+  );
 }

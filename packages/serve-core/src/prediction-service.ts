@@ -1,9 +1,11 @@
+import { setMaxListeners } from "node:events";
 import { Batcher } from "./batcher.js";
+import { ByteBudget } from "./byte-budget.js";
 import { ClientClosedError } from "./client-signal.js";
 import { ConcurrencyLimiter } from "./concurrency-limiter.js";
 import { ServeError, toServeError } from "./errors.js";
 import { createExecutor } from "./executor/create-executor.js";
-import type { Executor } from "./executor/executor.js";
+import type { Executor, WorkerCounts } from "./executor/executor.js";
 import type { SetupReport } from "./executor/setup-report.js";
 import type { Logger } from "./logger.js";
 import { forwardPredictorMetrics } from "./metrics/predictor-metrics.js";
@@ -13,13 +15,27 @@ import type { AnyPredictor } from "./predictor.js";
 import { invalidInputError } from "./validation-issues.js";
 
 /** Status values of `/health`, as Cog names them. */
-export type HealthStatus = "STARTING" | "READY" | "BUSY" | "SETUP_FAILED";
+export type HealthStatus = "STARTING" | "READY" | "BUSY" | "SETUP_FAILED" | "DEFUNCT";
 
 export interface Health {
   status: HealthStatus;
   setup: SetupReport;
   /** True once shutdown has begun: no new predictions are accepted. */
   draining: boolean;
+  /** Pool workers serving now (undefined inline): fewer than `total` while crashed ones are replaced. */
+  workers: WorkerCounts | undefined;
+}
+
+/** How {@link PredictionService.predict} runs one input, beyond the input itself. */
+export interface PredictOptions {
+  /** Gets each item of a streaming predictor's output as it comes. */
+  onChunk?: (chunk: unknown) => void;
+  /**
+   * When the request arrived (`performance.now()`): the time before
+   * admission (reading, validating) counts against `queueTimeoutMs`.
+   * @default now
+   */
+  arrivedAt?: number;
 }
 
 /** One finished prediction. */
@@ -55,7 +71,11 @@ export class PredictionService {
   private readonly options: ResolvedServeOptions;
   private readonly log: Logger;
   private readonly metrics: ServeMetrics | undefined;
+  /** Bytes of request bodies being read now, at most `maxBodyBytesInFlight`. */
+  readonly receiving: ByteBudget;
   private draining = false;
+  /** Aborted when the shutdown grace period is over: what still waits or runs gets 503 DRAINING. */
+  private readonly stopping = abortControllerForMany();
   private started: Promise<void> | undefined;
 
   constructor({ predictor, options, log, metrics }: PredictionServiceDeps) {
@@ -73,6 +93,7 @@ export class PredictionService {
       options.maxQueue,
     );
     this.batcher = predictor.batch ? new Batcher(this.executor, predictor.batch) : undefined;
+    this.receiving = new ByteBudget(options.maxBodyBytesInFlight);
   }
 
   /** Runs setup (once); resolves when done, whether it succeeded or not. */
@@ -94,6 +115,7 @@ export class PredictionService {
       status: state === "READY" && this.limiter.saturated ? "BUSY" : state,
       setup: this.executor.setup,
       draining: this.draining,
+      workers: this.executor.workers,
     };
   }
 
@@ -107,9 +129,31 @@ export class PredictionService {
     return this.limiter.queued;
   }
 
-  /** Readiness: every worker is up (READY or BUSY) and the server is not shutting down. */
+  /** Readiness: setup finished and a worker serves (READY or BUSY), and the server is not shutting down. */
   get ready(): boolean {
     return this.executor.state === "READY" && !this.draining;
+  }
+
+  /**
+   * Refuses (503 with Retry-After) when a prediction would be refused now:
+   * not accepting, or every slot and queue place taken. Cheap, so a face can
+   * call it before it reads and parses a request, and overload costs little.
+   */
+  refuseWhenFull(): void {
+    try {
+      this.assertAccepting();
+      const { maxConcurrency, maxQueue, active, queued } = this.limiter;
+      if (active + queued >= maxConcurrency + maxQueue) {
+        throw new ServeError(
+          "OVERLOADED",
+          `server is at capacity (${active} running, ${queued} queued); retry shortly`,
+          { retryAfterSeconds: 1 },
+        );
+      }
+    } catch (error) {
+      this.metrics?.observePrediction("rejected");
+      throw error;
+    }
   }
 
   /**
@@ -120,10 +164,10 @@ export class PredictionService {
     input: unknown,
     requestId: string,
     signal: AbortSignal,
-    onChunk?: (chunk: unknown) => void,
+    { onChunk, arrivedAt }: PredictOptions = {},
   ): Promise<PredictionOutcome> {
-    const queued = performance.now();
-    const release = await this.admit(signal).catch((error: unknown) => {
+    const queued = arrivedAt ?? performance.now();
+    const release = await this.admit(signal, queued).catch((error: unknown) => {
       throw signal.aborted ? this.clientClosed(requestId, "while queued") : error;
     });
     const running = performance.now();
@@ -145,6 +189,8 @@ export class PredictionService {
     const onClientAbort = () => job.abort(signal.reason);
     signal.addEventListener("abort", onClientAbort, { once: true });
     if (signal.aborted) onClientAbort();
+    const onStop = () => job.abort(this.stopping.signal.reason);
+    this.stopping.signal.addEventListener("abort", onStop, { once: true });
     const startedAt = new Date();
     const work = this.batcher
       ? this.batcher.submit(input, job.signal)
@@ -160,6 +206,7 @@ export class PredictionService {
       .finally(() => {
         clearTimeout(timer);
         signal.removeEventListener("abort", onClientAbort);
+        this.stopping.signal.removeEventListener("abort", onStop);
         release();
       })
       .catch(() => {});
@@ -181,6 +228,8 @@ export class PredictionService {
       const status = timedOut ? "timeout" : signal.aborted ? "cancelled" : "failed";
       this.metrics?.observePrediction(status, (performance.now() - running) / 1000);
       if (status === "cancelled") throw this.clientClosed(requestId, "while running");
+      // Shutdown's answer, not a failure: serve logs it once for all of them.
+      if (error === this.stopping.signal.reason) throw error;
       throw this.classify(error, requestId);
     }
   }
@@ -193,32 +242,78 @@ export class PredictionService {
     return Promise.race([idle, timedOut]);
   }
 
+  /**
+   * Stops: what still waits for a slot or runs gets 503 DRAINING with
+   * Retry-After (never a dropped connection), then the executor stops.
+   */
   async close(): Promise<void> {
     this.draining = true;
+    this.stopping.abort(
+      new ServeError("DRAINING", "server shut down before this prediction finished; retry", {
+        retryAfterSeconds: 1,
+      }),
+    );
     await this.executor.close();
   }
 
-  /** Waits for a slot; a refusal counts as `rejected`, a client gone while queued as `cancelled`. */
-  private async admit(signal: AbortSignal): Promise<() => void> {
+  /**
+   * Waits for a slot, at most what is left of `queueTimeoutMs` since
+   * `arrivedAt`; a refusal counts as `rejected`, a client gone while queued
+   * as `cancelled`.
+   */
+  private async admit(signal: AbortSignal, arrivedAt: number): Promise<() => void> {
     try {
       this.assertAccepting();
-      return await this.limiter.acquire(signal, this.options.queueTimeoutMs);
+      const { queueTimeoutMs } = this.options;
+      const left = queueTimeoutMs - (performance.now() - arrivedAt);
+      return await this.whileServing(signal, (waiting) => this.limiter.acquire(waiting, left));
     } catch (error) {
       this.metrics?.observePrediction(signal.aborted ? "cancelled" : "rejected");
       throw error;
     }
   }
 
+  /** Calls `wait` with `signal`, also aborted (503 DRAINING) if shutdown stops waiting work first. */
+  private async whileServing<T>(
+    signal: AbortSignal,
+    wait: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const linked = new AbortController();
+    const onClientAbort = () => linked.abort(signal.reason);
+    const onStop = () => linked.abort(this.stopping.signal.reason);
+    signal.addEventListener("abort", onClientAbort, { once: true });
+    this.stopping.signal.addEventListener("abort", onStop, { once: true });
+    if (signal.aborted) onClientAbort();
+    try {
+      return await wait(linked.signal);
+    } finally {
+      signal.removeEventListener("abort", onClientAbort);
+      this.stopping.signal.removeEventListener("abort", onStop);
+    }
+  }
+
   private assertAccepting(): void {
     if (this.draining) {
-      throw new ServeError("NOT_READY", "server is shutting down", { retryAfterSeconds: 1 });
+      throw new ServeError(
+        "DRAINING",
+        "server is shutting down and takes no new predictions; retry, another instance will answer",
+        { retryAfterSeconds: 1 },
+      );
     }
     if (this.executor.accepting) return;
     const state = this.executor.state;
     if (state === "SETUP_FAILED") {
       throw new ServeError(
         "NOT_READY",
-        `predictor setup failed: ${this.executor.setup.error ?? "see /health"}`,
+        this.options.exposeSetupDetails
+          ? `predictor setup failed: ${this.executor.setup.error ?? "see /health"}`
+          : "predictor setup failed; the server's log has the details",
+      );
+    }
+    if (state === "DEFUNCT") {
+      throw new ServeError(
+        "NOT_READY",
+        `no worker serves and crashed ones could not be replaced (${(this.options.exposeSetupDetails && this.executor.workers?.last_restart_error) || "see the server's log"}); the process must be restarted`,
       );
     }
     if (state === "STARTING") {
@@ -294,4 +389,14 @@ function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener("abort", onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
+}
+
+/**
+ * The shutdown controller: every waiting or running prediction listens to its
+ * signal, so Node's warning at 11 listeners would be noise, not a leak.
+ */
+function abortControllerForMany(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }

@@ -2,12 +2,29 @@ import { isAscii } from "node:buffer";
 import { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import type { z } from "zod";
+import type { ByteBudget } from "./byte-budget.js";
+import { ClientClosedError } from "./client-signal.js";
 import { coerceTextValue } from "./coerce-text-value.js";
 import { ServeError } from "./errors.js";
 import type { FileInput } from "./file-input.js";
 import { sniffMediaType } from "./file-value.js";
 import { findFileFields } from "./find-file-fields.js";
+import { nestsDeeperThan } from "./json-depth.js";
 import { findBase64FileValues } from "./json-file-values.js";
+import { multipartPartBytes, sniffedFilePart } from "./multipart-part-bytes.js";
+
+/** Arrays and objects nested deeper than this in a request body get 400. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Limits on reading one request body. */
+export interface BodyLimits {
+  /** Largest body in bytes; larger gets 413. */
+  maxBytes: number;
+  /** Longest the whole body may take to arrive; slower gets 408 and the connection closed. */
+  timeoutMs?: number;
+  /** Bytes of every body being read at once; a body that does not fit gets 503 with Retry-After. */
+  budget?: ByteBudget;
+}
 
 /** Fields of an object schema, for coercing multipart text fields. */
 function objectShape(schema: z.ZodType): Record<string, z.ZodType> {
@@ -18,31 +35,49 @@ function objectShape(schema: z.ZodType): Record<string, z.ZodType> {
 /**
  * Reads a request body as a plain object: JSON as-is; multipart/form-data
  * with file parts as {@link FileInput}s and text parts coerced through
- * `schema`. Throws 400 (malformed), 413 (over `maxBytes`, from the
- * Content-Length header before reading, or while reading a chunked body) or
- * 415 (other media types).
+ * `schema`. Throws 400 (malformed, or nested deeper than
+ * {@link MAX_JSON_DEPTH}), 408 (slower than `timeoutMs`), 413 (over
+ * `maxBytes`, from the Content-Length header before reading, or while
+ * reading a chunked body), 415 (other media types), 503 (no room left in
+ * `budget`) or {@link ClientClosedError} (the client hung up mid-upload).
+ * A number for `limits` is `maxBytes` alone.
  */
 export async function readRequestBody(
   c: Context,
   schema: z.ZodType,
-  maxBytes: number,
+  limits: BodyLimits | number,
 ): Promise<unknown> {
+  const body = await readBody(
+    c,
+    schema,
+    typeof limits === "number" ? { maxBytes: limits } : limits,
+  );
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+    throw new ServeError(
+      "MALFORMED_REQUEST",
+      `request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; send at most ${MAX_JSON_DEPTH}`,
+    );
+  }
+  return body;
+}
+
+async function readBody(c: Context, schema: z.ZodType, limits: BodyLimits): Promise<unknown> {
   const declared = Number(c.req.header("content-length"));
-  if (declared > maxBytes) throw tooLarge(maxBytes);
+  if (declared > limits.maxBytes) throw tooLarge(limits.maxBytes);
   const header = c.req.header("content-type") ?? "";
   const contentType = header.toLowerCase();
   if (contentType.startsWith("multipart/form-data")) {
     // The header as sent: the boundary is case-sensitive.
-    return readMultipart(await readBodyBytes(c, maxBytes), header, schema);
+    return readMultipart(await readBodyBytes(c, limits), header, schema);
   }
   if (
     contentType.startsWith("application/json") ||
     /^application\/[\w.+-]+\+json/.test(contentType)
   ) {
-    return parseJsonBody(await readBodyBytes(c, maxBytes), fileKeysOf(schema));
+    return parseJsonBody(await readBodyBytes(c, limits), fileKeysOf(schema));
   }
   if (contentType === "") {
-    const text = bodyText(await readBodyBytes(c, maxBytes));
+    const text = bodyText(await readBodyBytes(c, limits));
     if (text.trim() === "") return {};
     return parseJson(text);
   }
@@ -58,21 +93,97 @@ export async function readRequestBody(
  * (a few milliseconds less per multi-megabyte body); routes must not touch
  * `c.req.raw`'s body or signal first (see `clientSignal`).
  */
-async function readBodyBytes(c: Context, maxBytes: number): Promise<Buffer> {
+async function readBodyBytes(c: Context, limits: BodyLimits): Promise<Buffer> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (incoming instanceof IncomingMessage && !incoming.readableDidRead) {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of incoming as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > maxBytes) throw tooLarge(maxBytes);
-      chunks.push(chunk);
+    try {
+      return await readIncoming(incoming, limits);
+    } catch (error) {
+      // The rest of the body was not read: do not wait for it to keep the connection.
+      if (!(error instanceof ClientClosedError)) c.header("Connection", "close");
+      throw error;
     }
-    return Buffer.concat(chunks, size);
   }
   const body = Buffer.from(await c.req.arrayBuffer());
-  if (body.length > maxBytes) throw tooLarge(maxBytes);
+  if (body.length > limits.maxBytes) throw tooLarge(limits.maxBytes);
   return body;
+}
+
+/**
+ * Reads Node's request stream whole, holding its bytes against `budget`
+ * meanwhile (a declared Content-Length up front, before any byte is read).
+ */
+function readIncoming(
+  incoming: IncomingMessage,
+  { maxBytes, timeoutMs, budget }: BodyLimits,
+): Promise<Buffer> {
+  let taken = 0;
+  const take = (total: number) => {
+    if (!budget || total <= taken) return;
+    if (!budget.tryTake(total - taken)) throw noRoom(budget);
+    taken = total;
+  };
+  const declared = Number(incoming.headers["content-length"]);
+  take(Number.isFinite(declared) ? declared : 0);
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(
+            () =>
+              fail(
+                new ServeError(
+                  "REQUEST_TIMEOUT",
+                  `request body did not arrive within ${timeoutMs} ms (${size} bytes came); send it faster or in a smaller request`,
+                ),
+              ),
+            timeoutMs,
+          );
+    const settle = () => {
+      clearTimeout(timer);
+      budget?.give(taken);
+      taken = 0;
+      incoming.off("data", onData);
+      incoming.off("end", onEnd);
+      incoming.off("error", onGone);
+      incoming.off("close", onGone);
+    };
+    const fail = (error: unknown) => {
+      settle();
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) return fail(tooLarge(maxBytes));
+      try {
+        take(size);
+      } catch (error) {
+        return fail(error);
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      settle();
+      resolve(Buffer.concat(chunks, size));
+    };
+    // A reset or a close before the end: the client hung up mid-upload.
+    const onGone = () => fail(new ClientClosedError());
+    incoming.on("data", onData);
+    incoming.once("end", onEnd);
+    incoming.once("error", onGone);
+    incoming.once("close", onGone);
+  });
+}
+
+/** The 503 for a body that does not fit in what is left of `budget`. */
+function noRoom(budget: ByteBudget): ServeError {
+  return new ServeError(
+    "OVERLOADED",
+    `request bodies being received already hold ${budget.inUse} of the ${budget.limit} bytes allowed at once (maxBodyBytesInFlight); retry shortly`,
+    { retryAfterSeconds: 1 },
+  );
 }
 
 /** The 413 for a body over `maxBytes`. */
@@ -147,6 +258,8 @@ async function readMultipart(
     throw new ServeError("MALFORMED_REQUEST", "request body is not valid multipart/form-data");
   }
   const shape = objectShape(schema);
+  const fileFields = findFileFields(schema);
+  let rawParts: Map<string, Uint8Array> | undefined;
   const body: Record<string, unknown> = {};
   for (const [key, value] of form.entries()) {
     if (key in body) {
@@ -155,8 +268,18 @@ async function readMultipart(
         `multipart field \`${key}\` was sent more than once`,
       );
     }
-    body[key] =
-      typeof value === "string" ? coerceTextValue(shape[key], value) : await toFileInput(value);
+    if (typeof value !== "string") {
+      body[key] = await toFileInput(value);
+      continue;
+    }
+    // FormData decodes a part without a filename as UTF-8 text: a file sent
+    // that way (no Content-Type either) is taken from its bytes when they sniff as one.
+    let sniffed: FileInput | undefined;
+    if (fileFields.has(key)) {
+      rawParts ??= multipartPartBytes(bytes, contentType);
+      sniffed = sniffedFilePart(rawParts.get(key));
+    }
+    body[key] = sniffed ?? coerceTextValue(shape[key], value);
   }
   return body;
 }

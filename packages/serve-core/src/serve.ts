@@ -6,6 +6,7 @@ import { runClusterPrimary } from "./cluster-primary.js";
 import { clusterWorkerPort, reportReadyToPrimary } from "./cluster-worker.js";
 import { inPoolWorker } from "./executor/pool-worker-context.js";
 import { createLogger } from "./logger.js";
+import { trackOpenResponses } from "./open-responses.js";
 import { resolveServeOptions, type ServeOptions } from "./options.js";
 import type { AnyPredictor } from "./predictor.js";
 import { recordTakenOverServe } from "./serve-takeover.js";
@@ -19,9 +20,11 @@ export interface RunningServer {
   /** Resolves when setup has finished (successfully or not). */
   ready: Promise<void>;
   /**
-   * Graceful stop: refuses new predictions, stops accepting connections,
-   * waits for running and queued ones and then pending webhook deliveries
-   * (together up to `shutdownGraceMs`), stops workers.
+   * Graceful stop: answers new predictions 503 DRAINING (the listener stays
+   * open), waits for running and queued ones and then pending webhook
+   * deliveries (together up to `shutdownGraceMs`), answers what is still
+   * running or queued 503 DRAINING with Retry-After, stops workers, and
+   * closes the listener and its connections.
    */
   close(): Promise<void>;
 }
@@ -63,8 +66,16 @@ export async function serve(
     });
   const app = createApp(predictor, { ...options, logger: log });
   const server = await new Promise<ServerType>((resolve, reject) => {
+    // Node's own limit on receiving a whole request (300 s by default) backs up
+    // the body-read timeout, for bodies no route reads (a refused one is discarded).
+    const requestTimeout = resolved.bodyReadTimeoutMs + 5_000;
     const s = listen(
-      { fetch: app.fetch, port: clusterPort ?? resolved.port, hostname: resolved.host },
+      {
+        fetch: app.fetch,
+        port: clusterPort ?? resolved.port,
+        hostname: resolved.host,
+        serverOptions: { requestTimeout, headersTimeout: Math.min(60_000, requestTimeout) },
+      },
       () => resolve(s),
     );
     s.once("error", reject);
@@ -75,22 +86,26 @@ export async function serve(
   const url = `http://${shownHost}:${port}`;
   log.info({ url, workers: resolved.workers }, `serving ${predictor.name}`);
 
+  const openResponses = trackOpenResponses(server);
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       const deadline = Date.now() + resolved.shutdownGraceMs;
+      // The listener stays open while draining: a new request gets 503 DRAINING, not a refused connection.
       const drained = app.lifecycle.drain(resolved.shutdownGraceMs);
-      server.close();
       if (!(await drained))
         log.warn(
           { graceMs: resolved.shutdownGraceMs },
-          "shutdown grace period over; stopping running predictions",
+          "shutdown grace period over; answering running and queued predictions 503 DRAINING",
         );
       // Webhooks of the predictions that just finished, in what is left of the grace period.
       if (!(await app.lifecycle.flush(Math.max(0, deadline - Date.now()))))
         log.warn("shutdown grace period over; some webhook deliveries were not made");
+      server.close();
       if ("closeIdleConnections" in server) server.closeIdleConnections();
       await app.lifecycle.close();
+      // The 503s that close() just gave are written before the connections go.
+      await openResponses.settled(1_000);
       // A keep-alive connection that was busy a moment ago (a health poll) would
       // otherwise go on answering requests after the server says it stopped.
       if ("closeAllConnections" in server) server.closeAllConnections();

@@ -1,4 +1,5 @@
 export { type Candidates, type SelectCandidatesOptions, selectCandidates } from "./candidates.js";
+export { COCO_LABELS } from "./coco-labels.js";
 export {
   type DecodeDetectionsOptions,
   type Detection,

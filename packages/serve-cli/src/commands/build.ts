@@ -1,11 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Command } from "commander";
 import { usageError } from "../cli-error.js";
 import { type BuildContext, prepareBuildContext } from "../container/build-context.js";
 import { detectContainerTool } from "../container/detect-container-tool.js";
 import { DEFAULT_BASE_IMAGE } from "../container/dockerfile.js";
+import { gpuInstallProblem } from "../gpu-install-check.js";
 import { type LoadedTarget, loadTarget } from "../load-target.js";
 import { openApi } from "./openapi.js";
 
@@ -58,7 +59,12 @@ async function contextFor(
  * const { image, seconds } = await buildImage({ target: "examples/yolov5", tag: "yolov5:dev" });
  */
 export async function buildImage(options: BuildOptions): Promise<BuildResult> {
-  const loaded = await loadTarget(options.target);
+  const loaded = await loadTarget(options.target, undefined, { resolveWeights: true });
+  // Said before the build starts: a CPU image built for --gpu only shows once deployed.
+  const gpuProblem = options.gpu
+    ? gpuInstallProblem(dirname(loaded.configFile ?? loaded.file))
+    : undefined;
+  if (gpuProblem) options.onOutput?.(`warning: ${gpuProblem}`);
   const image = options.tag ?? `${loaded.predictor.name}:latest`;
   if (!/^[a-z0-9][a-z0-9._\-/:]*$/.test(image)) {
     throw usageError(`-t must be a lowercase image name like "yolov5:1.0", got "${image}"`);
@@ -102,7 +108,7 @@ export async function buildImage(options: BuildOptions): Promise<BuildResult> {
 export async function dockerfileFor(
   options: Pick<BuildOptions, "target" | "baseImage" | "gpu">,
 ): Promise<string> {
-  const loaded = await loadTarget(options.target);
+  const loaded = await loadTarget(options.target, undefined, { resolveWeights: true });
   const dir = mkdtempSync(join(tmpdir(), "servekit-dockerfile-"));
   try {
     return readFileSync((await contextFor(loaded, options, dir)).dockerfile, "utf8");

@@ -1,10 +1,10 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { usageError } from "../cli-error.js";
 import { type ComposeSpec, composeServiceName, generateCompose } from "../container/compose.js";
-import { loadTarget } from "../load-target.js";
+import { loadTarget, splitTarget } from "../load-target.js";
 
 export interface ComposeOptions {
   /** Predictor file, file:export, or directory with serve.config.ts. @default "." */
@@ -25,7 +25,10 @@ export interface ComposeOptions {
   uiApiUrl?: string;
   /** Seconds before failed health checks count while weights load. @default 120 */
   startPeriodSeconds?: number;
-  /** File to write; "-" writes nothing (print the returned text). @default "docker-compose.yml" */
+  /**
+   * File to write (relative to `cwd`); "-" writes nothing (print the returned text).
+   * @default docker-compose.yml in the target's directory (the project), not the current one
+   */
   output?: string;
   /** Overwrite an existing output file. @default false */
   force?: boolean;
@@ -45,11 +48,14 @@ export async function composeFile(
   options: ComposeOptions,
 ): Promise<{ yaml: string; file: string | undefined }> {
   const cwd = options.cwd ?? process.cwd();
-  const output = options.output ?? "docker-compose.yml";
+  const output =
+    options.output ?? resolve(projectDir(options.target ?? ".", cwd), "docker-compose.yml");
   const file = output === "-" ? undefined : resolve(cwd, output);
   // Checked before loading the predictor: a refusal should not wait on its imports.
   if (file && existsSync(file) && !options.force) {
-    throw usageError(`${output} already exists; pass --force to overwrite it, or -o - to print`);
+    throw usageError(
+      `${relative(cwd, file) || file} already exists; pass --force to overwrite it, or -o - to print`,
+    );
   }
   const { predictor, config } = await loadTarget(options.target, cwd);
   const spec: ComposeSpec = {
@@ -70,6 +76,12 @@ export async function composeFile(
   const yaml = generateCompose(spec);
   if (file) await writeFile(file, yaml);
   return { yaml, file };
+}
+
+/** The folder a target's project lives in: the target itself when a directory, else its file's folder. */
+function projectDir(target: string, cwd: string): string {
+  const path = resolve(cwd, splitTarget(target).path);
+  return existsSync(path) && statSync(path).isDirectory() ? path : dirname(path);
 }
 
 function parsePort(flag: string) {
@@ -136,7 +148,10 @@ export function registerComposeCommand(program: Command): void {
       collectEnv,
       {},
     )
-    .option("-o, --output <file>", 'file to write, or "-" for stdout', "docker-compose.yml")
+    .option(
+      "-o, --output <file>",
+      'file to write, or "-" for stdout (default: docker-compose.yml beside the target\'s serve.config.ts)',
+    )
     .option("-f, --force", "overwrite the output file if it exists")
     .addHelpText(
       "after",
@@ -163,7 +178,7 @@ Examples:
           uiApiUrl?: string;
           startPeriod?: number;
           env?: Record<string, string>;
-          output: string;
+          output?: string;
           force?: boolean;
         },
       ) => {
@@ -172,9 +187,11 @@ Examples:
           ...flags,
           startPeriodSeconds: flags.startPeriod,
         });
-        if (file)
-          process.stderr.write(`wrote ${flags.output}; start it with: docker compose up -d\n`);
-        else process.stdout.write(yaml);
+        if (file) {
+          const shown = relative(process.cwd(), file) || file;
+          const where = dirname(shown) === "." ? "" : ` -f ${shown}`;
+          process.stderr.write(`wrote ${shown}; start it with: docker compose${where} up -d\n`);
+        } else process.stdout.write(yaml);
       },
     );
 }

@@ -3,6 +3,7 @@ import { createApp, createLogger, type ErrorBody, type LogLevel } from "@serveki
 import type { Command } from "commander";
 import { CliError, usageError } from "../cli-error.js";
 import {
+  checkRequiredInputs,
   fieldsFromJsonSchema,
   fieldsFromPredictor,
   inputToJson,
@@ -35,7 +36,9 @@ export async function predict(options: PredictOptions): Promise<unknown> {
 
 async function predictLocal(options: PredictOptions): Promise<unknown> {
   const { predictor } = await loadTarget(options.target, options.cwd);
-  const input = await parseInputArgs(options.inputs, fieldsFromPredictor(predictor), options.cwd);
+  const fields = fieldsFromPredictor(predictor);
+  const input = await parseInputArgs(options.inputs, fields, options.cwd);
+  checkRequiredInputs(input, fields);
   const log = createLogger({
     level: options.logLevel ?? "warn",
     name: predictor.name,
@@ -68,7 +71,9 @@ async function predictRemote(url: string, options: PredictOptions): Promise<unkn
     ?.Input;
   if (!schema)
     throw new CliError(`${base}/openapi.json has no Input schema; is ${base} a servekit server?`);
-  const input = await parseInputArgs(options.inputs, fieldsFromJsonSchema(schema), options.cwd);
+  const fields = fieldsFromJsonSchema(schema);
+  const input = await parseInputArgs(options.inputs, fields, options.cwd);
+  checkRequiredInputs(input, fields);
   const res = await fetch(`${base}/predict`, {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -3,7 +3,7 @@ import { serve as listen } from "@hono/node-server";
 import { uiRoutes } from "@servekit/core";
 import type { Command } from "commander";
 import { Hono } from "hono";
-import { usageError } from "../cli-error.js";
+import { CliError, usageError } from "../cli-error.js";
 
 export interface StandaloneUiOptions {
   /** The backend the UI talks to (it must allow this origin: `cors` in its config). */
@@ -34,15 +34,30 @@ export async function serveStandaloneUi(
   app.get("/", (c) => c.redirect("/ui"));
   app.route("/", uiRoutes({ apiUrl: apiUrl.href.replace(/\/+$/, "") }));
   const host = options.host ?? "0.0.0.0";
-  return new Promise((resolve) => {
-    const server = listen(
-      { fetch: app.fetch, port: options.port ?? 8080, hostname: host },
-      (info: AddressInfo) => {
-        const shown = host === "0.0.0.0" ? "127.0.0.1" : host;
-        resolve({ url: `http://${shown}:${info.port}`, close: () => server.close() });
-      },
-    );
+  const port = options.port ?? 8080;
+  return new Promise((resolve, reject) => {
+    const server = listen({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
+      const shown = host === "0.0.0.0" ? "127.0.0.1" : host;
+      resolve({ url: `http://${shown}:${info.port}`, close: () => server.close() });
+    });
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      reject(new CliError(listenProblem(error, host, port), 1, { cause: error }));
+    });
   });
+}
+
+/** Why the UI could not listen, with what to do instead. */
+function listenProblem(error: NodeJS.ErrnoException, host: string, port: number): string {
+  switch (error.code) {
+    case "EADDRINUSE":
+      return `port ${port} on ${host} is already in use; stop what uses it or pick another with --port, e.g. --port ${port + 1}`;
+    case "EACCES":
+      return `no permission to listen on port ${port} on ${host}; use a port above 1023, e.g. --port 8080`;
+    case "EADDRNOTAVAIL":
+      return `${host} is not an address of this machine; use --host 127.0.0.1 or 0.0.0.0`;
+    default:
+      return `cannot listen on ${host}:${port}: ${error.message}`;
+  }
 }
 
 /** `serve-cli ui`. */

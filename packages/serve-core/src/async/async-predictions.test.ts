@@ -186,6 +186,57 @@ describe("async predictions", () => {
     }
   });
 
+  it("stores, echoes and posts only the input fields the schema takes", async () => {
+    const hook = await receiver();
+    try {
+      const res = await post(app, "/predictions", {
+        input: { text: "kept", ignored: { secret: "not for the echo" } },
+        webhook: hook.url,
+        webhook_events_filter: ["completed"],
+      });
+      expect(res.status).toBe(202);
+      const accepted = (await res.json()) as Prediction;
+      expect(accepted.input).toEqual({ text: "kept" });
+      const done = await waitFinished(app, accepted.id);
+      expect(done).toMatchObject({ status: "succeeded", input: { text: "kept" } });
+      expect(await app.lifecycle.flush(5_000)).toBe(true);
+      expect(hook.received.map((p) => p.input)).toEqual([{ text: "kept" }]);
+      const sync = await post(app, "/predictions", { input: { text: "s", ignored: 1 } }, {
+        "content-type": "application/json",
+      } as typeof ASYNC);
+      expect((await sync.json()).input).toEqual({ text: "s" });
+    } finally {
+      hook.close();
+    }
+  });
+
+  it("runs (or refuses with 400) a webhook prediction with 10 000 levels of nesting in an ignored field, never leaving it starting", async () => {
+    const hook = await receiver();
+    try {
+      const deep = `${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}`;
+      const res = await app.request("/predictions", {
+        method: "POST",
+        headers: ASYNC,
+        body: `{"id":"deep-1","input":{"text":"deep","junk":${deep}},"webhook":${JSON.stringify(hook.url)}}`,
+      });
+      if (res.status === 400) {
+        // Refused at parse time: the id stays free.
+        expect((await app.request("/predictions/deep-1")).status).toBe(404);
+        return;
+      }
+      expect(res.status).toBe(202);
+      expect(((await res.json()) as Prediction).input).toEqual({ text: "deep" });
+      expect(await waitFinished(app, "deep-1")).toMatchObject({
+        status: "succeeded",
+        output: { text: "deep" },
+      });
+      expect(await app.lifecycle.flush(5_000)).toBe(true);
+      expect(hook.received.map((p) => p.status)).toEqual(["starting", "succeeded"]);
+    } finally {
+      hook.close();
+    }
+  });
+
   it("rejects a webhook that is not an http(s) URL", async () => {
     const res = await post(app, "/predictions", { input: {}, webhook: "file:///etc/passwd" });
     expect(res.status).toBe(422);

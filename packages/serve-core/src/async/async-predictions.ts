@@ -5,9 +5,11 @@ import type { ResolvedServeOptions } from "../options.js";
 import type { PredictionService } from "../prediction-service.js";
 import type { AnyPredictor } from "../predictor.js";
 import { invalidInputError } from "../validation-issues.js";
+import { acceptedInput } from "./accepted-input.js";
 import { isFinished, type Prediction, type WebhookEvent } from "./prediction.js";
 import { PredictionJournal } from "./prediction-journal.js";
 import { PredictionStore } from "./prediction-store.js";
+import { WebhookEgress } from "./webhook-egress.js";
 import { WebhookSender } from "./webhook-sender.js";
 
 /** The error of a prediction the server could not re-run after a restart. */
@@ -25,6 +27,8 @@ export interface AsyncPredictionsDeps {
   ready: Promise<void>;
   /** For tests. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** For tests: when the journal compacts itself while running. */
+  journalCompactAtBytes?: number;
 }
 
 /** What a client asked for in `POST /predictions` (Prefer: respond-async) or `PUT /predictions/{id}`. */
@@ -48,6 +52,7 @@ export class AsyncPredictions {
   private readonly deps: AsyncPredictionsDeps;
   private readonly store: PredictionStore;
   private readonly webhooks: WebhookSender;
+  private readonly egress: WebhookEgress;
   private readonly journal: PredictionJournal | undefined;
   private readonly controllers = new Map<string, AbortController>();
   private readonly waiters = new Map<string, (() => void)[]>();
@@ -59,19 +64,42 @@ export class AsyncPredictions {
     this.store = new PredictionStore({
       retentionMs: options.predictionRetentionMs,
       maxFinished: options.maxRetainedPredictions,
+      inputBudgetBytes: options.asyncRetainedInputBytes,
     });
-    this.webhooks = new WebhookSender({ ...options.webhookRetry, log, fetch: deps.fetch });
+    this.egress = new WebhookEgress({
+      allowHosts: options.webhookAllowHosts,
+      denyHosts: options.webhookDenyHosts,
+    });
+    this.webhooks = new WebhookSender({
+      ...options.webhookRetry,
+      log,
+      egress: this.egress,
+      fetch: deps.fetch,
+    });
     if (options.journalDir === undefined) return;
-    const opened = PredictionJournal.open(options.journalDir, (predictions) => {
-      for (const p of predictions) this.store.set(p);
-      return this.store.all();
+    const opened = PredictionJournal.open({
+      dir: options.journalDir,
+      log,
+      compactAtBytes: deps.journalCompactAtBytes,
+      // Folded straight into the store, so its limits hold while replaying a large journal.
+      replay: (entry) => {
+        if (entry.op === "create") {
+          this.store.set(entry.prediction);
+          return true;
+        }
+        const current = this.store.get(entry.id);
+        if (current) this.store.set({ ...current, ...entry.changes });
+        return current !== undefined;
+      },
+      snapshot: () => this.store.all(),
     });
     this.journal = opened.journal;
-    const unfinished = opened.predictions.filter((p) => !isFinished(p.status));
+    const kept = this.store.all();
+    const unfinished = kept.filter((p) => !isFinished(p.status));
     log.info(
       {
         journal: options.journalDir,
-        kept: opened.predictions.length,
+        kept: kept.length,
         rerun: unfinished.length,
         skipped_lines: opened.skippedLines,
       },
@@ -92,9 +120,24 @@ export class AsyncPredictions {
   async create(
     request: AsyncPredictionRequest,
   ): Promise<{ prediction: Prediction; created: boolean }> {
+    const parsed = await this.deps.predictor.input.safeParseAsync(request.input);
+    if (!parsed.success) throw invalidInputError(parsed.error, ["input"]);
+    // Only what the schema takes is kept, journaled and echoed: never fields it ignores.
+    const input = acceptedInput(request.input, parsed.data);
+    // Before the id lookup: from there to the store there is no await, so two
+    // concurrent PUTs of one id cannot both create it.
+    if (request.webhook !== undefined) {
+      const refusal = await this.egress.refusal(request.webhook);
+      if (refusal !== undefined) {
+        throw new ServeError("INVALID_INPUT", `\`webhook\` is not allowed: ${refusal}`, {
+          details: [{ path: ["webhook"], message: refusal }],
+        });
+      }
+    }
     const existing = this.store.get(request.id);
     if (existing) {
-      if (!isDeepStrictEqual(existing.input, request.input)) {
+      // A forgotten input (`null`) cannot be compared: the id answers with what it has.
+      if (existing.input !== null && !isDeepStrictEqual(existing.input, input)) {
         throw new ServeError(
           "CONFLICT",
           `prediction ${request.id} already exists with a different input; use a new id, or send the same input to read it back`,
@@ -102,13 +145,12 @@ export class AsyncPredictions {
       }
       return { prediction: existing, created: false };
     }
-    const parsed = await this.deps.predictor.input.safeParseAsync(request.input);
-    if (!parsed.success) throw invalidInputError(parsed.error, ["input"]);
     this.assertAccepting();
+    this.assertInputBudget(input);
     const prediction: Prediction = {
       id: request.id,
       status: "starting",
-      input: request.input,
+      input,
       output: null,
       error: null,
       logs: "",
@@ -138,10 +180,26 @@ export class AsyncPredictions {
       await this.journal?.append({ op: "create", prediction });
     } catch (error) {
       this.store.delete(prediction.id);
-      throw new ServeError("INTERNAL", "could not write the prediction journal", { cause: error });
+      throw journalWriteError(error);
     }
-    this.notify(prediction, ["start"]);
-    this.run(prediction, parsed.data, request.requestId);
+    try {
+      this.notify(prediction, ["start"]);
+      this.run(prediction, parsed.data, request.requestId);
+    } catch (error) {
+      // Accepted but it cannot start: fail it rather than leave it "starting" for good.
+      this.deps.log.error(
+        { err: error, prediction_id: prediction.id },
+        "async prediction could not start",
+      );
+      return {
+        prediction: this.finish(prediction, {
+          status: "failed",
+          error: "internal error: the prediction could not start",
+          completed_at: new Date().toISOString(),
+        }),
+        created: true,
+      };
+    }
     return { prediction, created: true };
   }
 
@@ -185,7 +243,12 @@ export class AsyncPredictions {
   private rerun(prediction: Prediction): void {
     const restarted: Prediction = { ...prediction, status: "starting" };
     this.store.set(restarted);
-    void this.deps.predictor.input.safeParseAsync(prediction.input).then((parsed) => {
+    // Unfinished inputs are never forgotten; a journal edited by hand may still lack one.
+    const journaled =
+      prediction.input === null
+        ? Promise.resolve({ success: false as const })
+        : this.deps.predictor.input.safeParseAsync(prediction.input);
+    void journaled.then((parsed) => {
       if (parsed.success) return this.run(restarted, parsed.data, prediction.id);
       this.deps.log.warn(
         { prediction_id: prediction.id },
@@ -287,6 +350,33 @@ export class AsyncPredictions {
     }
   }
 
+  /**
+   * Refuses a new prediction whose input cannot be written as JSON, or would
+   * take unfinished inputs past `asyncRetainedInputBytes`.
+   */
+  private assertInputBudget(input: Record<string, unknown>): void {
+    const budget = this.deps.options.asyncRetainedInputBytes;
+    let bytes: number;
+    try {
+      bytes = this.store.sizeOf(input);
+    } catch (error) {
+      // What cannot be written as JSON cannot be journaled, echoed or sent to a webhook.
+      throw new ServeError(
+        "INVALID_INPUT",
+        "`input` cannot be stored as JSON (nested too deeply?); send a flatter input",
+        { cause: error },
+      );
+    }
+    const unfinished = this.store.unfinishedInputBytes;
+    if (unfinished + bytes > budget) {
+      throw new ServeError(
+        "OVERLOADED",
+        `async predictions waiting to run already hold ${unfinished} bytes of input; this one (${bytes} bytes) would pass \`asyncRetainedInputBytes\` (${budget}); retry shortly`,
+        { retryAfterSeconds: 5 },
+      );
+    }
+  }
+
   private update(prediction: Prediction, changes: Partial<Prediction>): Prediction {
     const updated = { ...prediction, ...changes };
     this.store.set(updated);
@@ -318,6 +408,27 @@ export class AsyncPredictions {
     if (prediction.webhook === undefined) return;
     const filter = prediction.webhook_events_filter ?? [];
     if (!events.some((e) => filter.includes(e))) return;
-    this.webhooks.send(prediction.id, prediction.webhook, prediction);
+    try {
+      this.webhooks.send(prediction.id, prediction.webhook, prediction);
+    } catch (error) {
+      // E.g. a prediction JSON cannot represent: the prediction itself goes on.
+      this.deps.log.warn(
+        { err: error, prediction_id: prediction.id },
+        "webhook not sent: the prediction could not be serialized",
+      );
+    }
   }
+}
+
+/** A journal that could not be written: 503 to retry when the disk is full, else 500. */
+function journalWriteError(error: unknown): ServeError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ENOSPC" || code === "EDQUOT") {
+    return new ServeError(
+      "OVERLOADED",
+      `could not write the prediction journal: its disk is full (${code}); retry later`,
+      { cause: error, retryAfterSeconds: 30 },
+    );
+  }
+  return new ServeError("INTERNAL", "could not write the prediction journal", { cause: error });
 }

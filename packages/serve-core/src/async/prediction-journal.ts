@@ -3,15 +3,17 @@ import {
   existsSync,
   fdatasync,
   fsyncSync,
-  mkdirSync,
   openSync,
-  readFileSync,
   renameSync,
   write,
   writeSync,
 } from "node:fs";
+import { open, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import type { Logger } from "../logger.js";
+import { ensureJournalDirectory } from "./journal-directory.js";
+import { journalLines } from "./journal-lines.js";
 import type { Prediction } from "./prediction.js";
 
 const writeAsync = promisify(write);
@@ -25,60 +27,100 @@ export type JournalEntry =
 /** The journal's file inside `journalDir`. */
 export const JOURNAL_FILE = "predictions.jsonl";
 
+/** Compaction while running starts once the file has grown past this, and past twice its last compacted size. */
+export const DEFAULT_COMPACT_AT_BYTES = 64 * 1024 * 1024;
+
+/** Longest line replayed; a longer one (no request body comes near it) is skipped unread. */
+const MAX_LINE_BYTES = 256 * 1024 * 1024;
+
+export interface PredictionJournalOptions {
+  /** Directory of the journal, created if missing. */
+  dir: string;
+  /** Applies one replayed entry to the caller's state; false when it did not apply (an update to an id not kept). */
+  replay: (entry: JournalEntry) => boolean;
+  /** The predictions to keep now: what a compaction writes, one line each. */
+  snapshot: () => Prediction[];
+  log: Logger;
+  /** @default {@link DEFAULT_COMPACT_AT_BYTES} */
+  compactAtBytes?: number;
+}
+
 /**
- * An append-only JSON-lines file of async predictions. Every append is
- * fsync'd before it resolves, so an accepted prediction survives a crash;
- * {@link PredictionJournal.open} replays it and compacts it to one line per
- * prediction still kept.
+ * An append-only JSON-lines file of async predictions. Every append is written
+ * whole and fsync'd before it resolves, so an accepted prediction survives a
+ * crash; {@link PredictionJournal.open} streams it back line by line, whatever
+ * its size, and compacts it to one line per prediction kept. It compacts
+ * itself again while running, once it has doubled in size.
  */
 export class PredictionJournal {
-  private readonly fd: number;
+  private fd: number;
+  private readonly path: string;
+  private readonly options: PredictionJournalOptions;
+  private readonly compactAtBytes: number;
   private tail: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Bytes in the file now, and just after the last compaction. */
+  private bytes: number;
+  private compactedBytes: number;
+  /** A failed append may have left part of a line: the next one starts on a fresh line. */
+  private torn = false;
 
-  private constructor(fd: number) {
+  private constructor(fd: number, bytes: number, path: string, options: PredictionJournalOptions) {
     this.fd = fd;
+    this.bytes = bytes;
+    this.compactedBytes = bytes;
+    this.path = path;
+    this.options = options;
+    this.compactAtBytes = options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES;
   }
 
   /**
-   * Reads the journal in `dir` (created if missing), folds it into the last
-   * state of each prediction, keeps those `keep` accepts, and rewrites the
-   * file with just them. Synchronous: it runs once, at start-up.
+   * Streams the journal in `dir` through `replay`, then rewrites the file with
+   * `snapshot()` (atomically: temp file, fsync, rename). Synchronous: it runs
+   * once, at start-up, before requests are taken.
    */
-  static open(
-    dir: string,
-    keep: (predictions: Prediction[]) => Prediction[],
-  ): { journal: PredictionJournal; predictions: Prediction[]; skippedLines: number } {
-    mkdirSync(dir, { recursive: true });
-    const path = join(dir, JOURNAL_FILE);
-    const { predictions, skippedLines } = existsSync(path)
-      ? replay(readFileSync(path, "utf8"))
-      : { predictions: [], skippedLines: 0 };
-    const kept = keep(predictions);
-    const compacted = `${path}.tmp`;
-    const tmp = openSync(compacted, "w");
-    try {
-      const text = kept.map((p) => `${JSON.stringify({ op: "create", prediction: p })}\n`).join("");
-      writeSync(tmp, text);
-      fsyncSync(tmp);
-    } finally {
-      closeSync(tmp);
+  static open(options: PredictionJournalOptions): {
+    journal: PredictionJournal;
+    skippedLines: number;
+  } {
+    ensureJournalDirectory(options.dir);
+    const path = join(options.dir, JOURNAL_FILE);
+    let skippedLines = 0;
+    if (existsSync(path)) {
+      for (const line of journalLines(path, MAX_LINE_BYTES)) {
+        const entry = line === undefined ? undefined : parseEntry(line);
+        if (entry === null) continue;
+        if (entry === undefined) skippedLines++;
+        else options.replay(entry);
+      }
     }
-    renameSync(compacted, path);
-    syncDirectory(dir);
-    return { journal: new PredictionJournal(openSync(path, "a")), predictions: kept, skippedLines };
+    const bytes = writeCompacted(path, options.snapshot());
+    const journal = new PredictionJournal(openSync(path, "a"), bytes, path, options);
+    return { journal, skippedLines };
   }
 
-  /** Appends one entry; resolves once it is on disk. Appends are written in call order. */
+  /**
+   * Appends one entry; resolves once it is on disk. Appends are written in
+   * call order. A short write is continued; a failed one (a full disk) rejects,
+   * and the next append begins with a newline so it is never glued to the torn line.
+   */
   append(entry: JournalEntry): Promise<void> {
     if (this.closed) return Promise.reject(new Error("the prediction journal is closed"));
-    const line = `${JSON.stringify(entry)}\n`;
+    const json = JSON.stringify(entry);
     const done = this.tail.then(async () => {
-      await writeAsync(this.fd, line);
+      const line = Buffer.from(`${this.torn ? "\n" : ""}${json}\n`);
+      this.torn = true;
+      for (let offset = 0; offset < line.length; ) {
+        const { bytesWritten } = await writeAsync(this.fd, line, offset, line.length - offset);
+        offset += bytesWritten;
+        this.bytes += bytesWritten;
+      }
       await fdatasyncAsync(this.fd);
+      this.torn = false;
     });
     // A failed append must not stop the ones after it.
-    this.tail = done.catch(() => {});
+    this.tail = done.catch(() => {}).then(() => this.compactIfGrown());
+
     return done;
   }
 
@@ -89,29 +131,93 @@ export class PredictionJournal {
     await this.tail;
     closeSync(this.fd);
   }
+
+  /**
+   * Rewrites the file with just the predictions kept once it has grown past
+   * `compactAtBytes` and twice its last compacted size. It runs in the append
+   * chain, so no append interleaves; lines queued after it re-apply changes
+   * the snapshot already holds, which replays to the same state.
+   */
+  private async compactIfGrown(): Promise<void> {
+    if (this.closed || this.bytes < Math.max(this.compactAtBytes, 2 * this.compactedBytes)) return;
+    try {
+      // Written with awaits, so a large journal does not stall requests while it is rewritten.
+      const bytes = await writeCompactedAsync(this.path, this.options.snapshot());
+      const fd = openSync(this.path, "a");
+      closeSync(this.fd);
+      this.fd = fd;
+      this.bytes = bytes;
+      this.compactedBytes = bytes;
+      this.torn = false;
+      this.options.log.info({ journal: this.path, bytes }, "prediction journal compacted");
+    } catch (error) {
+      // The old file is still whole (the rename is the last step): keep appending to it.
+      this.compactedBytes = this.bytes;
+      this.options.log.warn(
+        { err: error, journal: this.path },
+        "could not compact the prediction journal",
+      );
+    }
+  }
 }
 
-/** Folds journal lines into predictions; a torn last line (a crash mid-write) is skipped. */
-function replay(text: string): { predictions: Prediction[]; skippedLines: number } {
-  const byId = new Map<string, Prediction>();
-  let skippedLines = 0;
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    let entry: JournalEntry;
-    try {
-      entry = JSON.parse(line) as JournalEntry;
-    } catch {
-      skippedLines++;
-      continue;
-    }
-    if (entry.op === "create") byId.set(entry.prediction.id, entry.prediction);
-    else if (entry.op === "update") {
-      const current = byId.get(entry.id);
-      if (current) byId.set(entry.id, { ...current, ...entry.changes });
-      else skippedLines++;
-    } else skippedLines++;
+/** A journal entry, `undefined` for a line that is not one (torn, corrupt), `null` for a blank line. */
+function parseEntry(line: string): JournalEntry | undefined | null {
+  if (line.trim() === "") return null;
+  try {
+    const entry = JSON.parse(line) as JournalEntry;
+    return entry.op === "create" || entry.op === "update" ? entry : undefined;
+  } catch {
+    return undefined;
   }
-  return { predictions: [...byId.values()], skippedLines };
+}
+
+/** One prediction as the single line a compacted journal holds for it. */
+function compactedLine(prediction: Prediction): Buffer {
+  return Buffer.from(`${JSON.stringify({ op: "create", prediction })}\n`);
+}
+
+/** Writes `predictions` to `path` as create lines, atomically (temp file, fsync, rename); returns the file's size. */
+function writeCompacted(path: string, predictions: Prediction[]): number {
+  const compacted = `${path}.tmp`;
+  const tmp = openSync(compacted, "w");
+  let bytes = 0;
+  try {
+    for (const prediction of predictions) {
+      const line = compactedLine(prediction);
+      for (let offset = 0; offset < line.length; ) {
+        offset += writeSync(tmp, line, offset, line.length - offset);
+      }
+      bytes += line.length;
+    }
+    fsyncSync(tmp);
+  } finally {
+    closeSync(tmp);
+  }
+  renameSync(compacted, path);
+  syncDirectory(join(path, ".."));
+  return bytes;
+}
+
+/** {@link writeCompacted} for a running server: the same file, written without blocking. */
+async function writeCompactedAsync(path: string, predictions: Prediction[]): Promise<number> {
+  const compacted = `${path}.tmp`;
+  const tmp = await open(compacted, "w");
+  let bytes = 0;
+  try {
+    for (const prediction of predictions) {
+      const line = compactedLine(prediction);
+      // writeFile writes the whole buffer at the current position, after the lines before it.
+      await tmp.writeFile(line);
+      bytes += line.length;
+    }
+    await tmp.sync();
+  } finally {
+    await tmp.close();
+  }
+  await rename(compacted, path);
+  syncDirectory(join(path, ".."));
+  return bytes;
 }
 
 /** Makes a rename durable (a no-op where directories cannot be opened, e.g. Windows). */

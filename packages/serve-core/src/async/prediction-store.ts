@@ -5,17 +5,31 @@ export interface PredictionStoreOptions {
   retentionMs: number;
   /** Most finished predictions kept; the oldest go first. */
   maxFinished: number;
+  /**
+   * Bytes of input (as JSON) kept across all predictions. Beyond it, the
+   * oldest finished predictions forget their input (`input: null`); running
+   * ones keep theirs, and {@link PredictionStore.unfinishedInputBytes} lets
+   * the caller refuse new ones.
+   */
+  inputBudgetBytes: number;
   now?: () => number;
 }
 
 /**
  * Async predictions by id. Running ones are kept until they finish; finished
- * ones for `retentionMs` and at most `maxFinished` of them, so memory stays bounded.
+ * ones for `retentionMs` and at most `maxFinished` of them, with at most
+ * `inputBudgetBytes` of inputs, so memory stays bounded.
  */
 export class PredictionStore {
   private readonly byId = new Map<string, Prediction>();
   /** Finished ids in the order they finished, with when. */
   private readonly finished = new Map<string, number>();
+  /** Bytes of each kept input, by id. */
+  private readonly inputBytes = new Map<string, number>();
+  /** Sizes already measured, by input object (updates reuse the object). */
+  private readonly measured = new WeakMap<object, number>();
+  private totalInputBytes = 0;
+  private unfinishedBytes = 0;
   private readonly options: PredictionStoreOptions;
   private readonly now: () => number;
 
@@ -31,7 +45,14 @@ export class PredictionStore {
 
   /** Adds or replaces a prediction; a finished one starts its retention (from `completed_at`). */
   set(prediction: Prediction): void {
+    this.forgetBytes(prediction.id);
     this.byId.set(prediction.id, prediction);
+    if (prediction.input !== null) {
+      const bytes = this.sizeOf(prediction.input);
+      this.inputBytes.set(prediction.id, bytes);
+      this.totalInputBytes += bytes;
+      if (!isFinished(prediction.status)) this.unfinishedBytes += bytes;
+    }
     if (isFinished(prediction.status) && !this.finished.has(prediction.id)) {
       const at = prediction.completed_at ? Date.parse(prediction.completed_at) : Number.NaN;
       this.finished.set(prediction.id, Number.isNaN(at) ? this.now() : at);
@@ -40,6 +61,7 @@ export class PredictionStore {
   }
 
   delete(id: string): void {
+    this.forgetBytes(id);
     this.byId.delete(id);
     this.finished.delete(id);
   }
@@ -50,11 +72,49 @@ export class PredictionStore {
     return [...this.byId.values()];
   }
 
+  /** Bytes of the inputs of predictions still starting or processing. */
+  get unfinishedInputBytes(): number {
+    return this.unfinishedBytes;
+  }
+
+  /** Bytes of every input kept, finished or not. */
+  get keptInputBytes(): number {
+    return this.totalInputBytes;
+  }
+
+  /** The size of an input as the journal and clients see it: its JSON. */
+  sizeOf(input: Record<string, unknown>): number {
+    let bytes = this.measured.get(input);
+    if (bytes === undefined) {
+      bytes = Buffer.byteLength(JSON.stringify(input));
+      this.measured.set(input, bytes);
+    }
+    return bytes;
+  }
+
+  private forgetBytes(id: string): void {
+    const bytes = this.inputBytes.get(id);
+    if (bytes === undefined) return;
+    this.inputBytes.delete(id);
+    this.totalInputBytes -= bytes;
+    const previous = this.byId.get(id);
+    if (previous && !isFinished(previous.status)) this.unfinishedBytes -= bytes;
+  }
+
   private prune(): void {
     const oldest = this.now() - this.options.retentionMs;
     for (const [id, at] of this.finished) {
       if (at >= oldest && this.finished.size <= this.options.maxFinished) break;
       this.delete(id);
+    }
+    if (this.totalInputBytes <= this.options.inputBudgetBytes) return;
+    // Oldest finished first: their inputs are only there to be read back.
+    for (const id of this.finished.keys()) {
+      if (this.totalInputBytes <= this.options.inputBudgetBytes) break;
+      const prediction = this.byId.get(id);
+      if (!prediction || prediction.input === null) continue;
+      this.forgetBytes(id);
+      this.byId.set(id, { ...prediction, input: null });
     }
   }
 }

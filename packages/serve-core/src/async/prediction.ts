@@ -9,8 +9,13 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 export interface Prediction {
   id: string;
   status: PredictionStatus;
-  /** The request's input as sent (base64 strings, not decoded bytes), so it can be re-run. */
-  input: Record<string, unknown>;
+  /**
+   * The fields of the request's input that the predictor's schema takes, as
+   * sent (base64 strings, not decoded bytes), so it can be re-run. `null` once
+   * a finished prediction's input was forgotten to stay within
+   * `asyncRetainedInputBytes`.
+   */
+  input: Record<string, unknown> | null;
   output: unknown;
   error: string | null;
   logs: string;

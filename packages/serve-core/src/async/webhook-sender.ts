@@ -1,8 +1,12 @@
 import type { Logger } from "../logger.js";
 import type { WebhookRetryOptions } from "../options.js";
+import { redactUrl } from "./redact-url.js";
+import type { WebhookEgress } from "./webhook-egress.js";
 
 export interface WebhookSenderOptions extends Required<WebhookRetryOptions> {
   log: Logger;
+  /** Checked again before each try, since a name may resolve elsewhere by then. */
+  egress: WebhookEgress;
   /** For tests. @default globalThis.fetch */
   fetch?: typeof fetch;
 }
@@ -10,7 +14,9 @@ export interface WebhookSenderOptions extends Required<WebhookRetryOptions> {
 /**
  * POSTs JSON to webhook URLs in the background. Deliveries for one key (a
  * prediction id) go out in order; each is retried with doubling delays on
- * network errors, 5xx and 429. Failures are logged, never thrown.
+ * network errors, 5xx and 429. Redirects are not followed (a 3xx is a failed
+ * delivery), credentials in the URL are sent as Basic auth, and logs show the
+ * URL without credentials or query values. Failures are logged, never thrown.
  */
 export class WebhookSender {
   private readonly options: WebhookSenderOptions;
@@ -57,23 +63,35 @@ export class WebhookSender {
   }
 
   private async deliver(url: string, json: string, key: string): Promise<void> {
-    const { attempts, initialDelayMs, maxDelayMs, timeoutMs, log } = this.options;
+    const { attempts, initialDelayMs, maxDelayMs, timeoutMs, log, egress } = this.options;
+    const shown = redactUrl(url);
+    const { target, authorization } = splitCredentials(url);
     for (let attempt = 1; ; attempt++) {
       let problem: string;
+      const refusal = await egress.refusal(target);
+      if (refusal !== undefined) {
+        log.warn({ prediction_id: key, url: shown }, `webhook not sent: ${refusal}`);
+        return;
+      }
       try {
-        const res = await this.fetch(url, {
+        const res = await this.fetch(target, {
           method: "POST",
-          headers: { "content-type": "application/json" },
+          headers: {
+            "content-type": "application/json",
+            ...(authorization ? { authorization } : {}),
+          },
           body: json,
+          redirect: "manual",
           signal: AbortSignal.timeout(timeoutMs),
         });
         await res.body?.cancel().catch(() => {});
         if (res.ok) return;
         problem = `answered ${res.status}`;
         if (res.status < 500 && res.status !== 429) {
+          const why = res.status >= 300 && res.status < 400 ? " (redirects are not followed)" : "";
           log.warn(
-            { prediction_id: key, url, status: res.status },
-            `webhook ${problem}; not retried`,
+            { prediction_id: key, url: shown, status: res.status },
+            `webhook ${problem}${why}; not retried`,
           );
           return;
         }
@@ -81,12 +99,24 @@ export class WebhookSender {
         problem = `failed: ${error instanceof Error ? error.message : String(error)}`;
       }
       if (attempt >= attempts) {
-        log.warn({ prediction_id: key, url, attempts }, `webhook ${problem}; giving up`);
+        log.warn({ prediction_id: key, url: shown, attempts }, `webhook ${problem}; giving up`);
         return;
       }
       const delay = Math.min(initialDelayMs * 2 ** (attempt - 1), maxDelayMs);
-      log.debug({ prediction_id: key, url, attempt, delay }, `webhook ${problem}; retrying`);
+      log.debug({ prediction_id: key, url: shown, attempt, delay }, `webhook ${problem}; retrying`);
       await new Promise((r) => setTimeout(r, delay));
     }
   }
+}
+
+/** fetch refuses URLs with credentials: move them to an `Authorization: Basic` header. */
+function splitCredentials(url: string): { target: string; authorization?: string } {
+  const parsed = new URL(url);
+  if (parsed.username === "" && parsed.password === "") return { target: url };
+  const user = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = "";
+  parsed.password = "";
+  const token = Buffer.from(`${user}:${password}`).toString("base64");
+  return { target: parsed.toString(), authorization: `Basic ${token}` };
 }

@@ -42,6 +42,8 @@ export function createExecutor({
     logLevel: options.logLevel,
     abortGraceMs: options.abortGraceMs,
     oldSpaceMb: options.workerOldSpaceMb,
+    maxOldSpaceMb: options.workerMaxOldSpaceMb,
+    restart: options.workerRestart,
     predictorMetrics,
   });
 }

@@ -1,7 +1,23 @@
 import type { SetupReport } from "./setup-report.js";
 
-/** Lifecycle of an executor, as `/health` reports it (BUSY is added by the server). */
-export type ExecutorState = "STARTING" | "READY" | "SETUP_FAILED";
+/**
+ * Lifecycle of an executor, as `/health` reports it (BUSY is added by the
+ * server). READY: at least one worker serves; DEFUNCT: a crashed worker could
+ * not be replaced (Cog's name for a server that must be restarted).
+ */
+export type ExecutorState = "STARTING" | "READY" | "SETUP_FAILED" | "DEFUNCT";
+
+/** How many pool workers serve, as `/health` reports them. */
+export interface WorkerCounts {
+  /** Workers that finished setup and take predictions. */
+  ready: number;
+  /** Workers the pool is sized for. */
+  total: number;
+  /** Failed setups of replacement workers in a row (0 once every replacement serves). */
+  failed_restarts: number;
+  /** Why the last replacement failed, while one is being retried. */
+  last_restart_error?: string;
+}
 
 /** One prediction handed to an executor: an input that has passed validation. */
 export interface PredictionJob {
@@ -31,6 +47,8 @@ export interface JobResult {
 export interface Executor {
   readonly state: ExecutorState;
   readonly setup: SetupReport;
+  /** Pool workers serving now; undefined when predictions run inline. */
+  readonly workers: WorkerCounts | undefined;
   /**
    * Whether jobs are taken: setup succeeded once and has not failed since.
    * Stays true while a crashed pool worker is replaced (jobs queue meanwhile).

@@ -9,6 +9,7 @@ import { pendingSetupReport, type SetupReport } from "./setup-report.js";
 export class InlineExecutor implements Executor {
   state: ExecutorState = "STARTING";
   setup: SetupReport = pendingSetupReport();
+  readonly workers = undefined;
   private readonly shutdown = new AbortController();
 
   constructor(

@@ -27,9 +27,9 @@ export class PredictorHost {
   async setup(signal: AbortSignal): Promise<SetupReport> {
     const started_at = new Date().toISOString();
     const { predictor, workerIndex, metrics } = this.options;
-    const log = new CapturingLogger(
-      this.options.log.child({ phase: "setup", worker: workerIndex }),
-    );
+    // No `worker` key here: a pool worker's logger carries it already, and a
+    // second one would be a duplicate JSON key that strict log ingesters refuse.
+    const log = new CapturingLogger(this.options.log.child({ phase: "setup" }));
     try {
       this.state = await predictor.setup?.({ log, signal, workerIndex, metrics });
       return {
@@ -39,7 +39,7 @@ export class PredictorHost {
         logs: log.text(),
       };
     } catch (error) {
-      this.options.log.error({ err: error, worker: workerIndex }, "predictor setup failed");
+      this.options.log.error({ err: error }, "predictor setup failed");
       return {
         started_at,
         completed_at: new Date().toISOString(),

@@ -1,22 +1,20 @@
-import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { ServeError } from "../errors.js";
 import type { Logger, LogLevel } from "../logger.js";
 import type { MetricCall, PredictorMetrics } from "../metrics/predictor-metrics.js";
-import type { Executor, ExecutorState, JobResult, PredictionJob } from "./executor.js";
+import type {
+  Executor,
+  ExecutorState,
+  JobResult,
+  PredictionJob,
+  WorkerCounts,
+} from "./executor.js";
 import { POOL_WORKER_MARK } from "./pool-worker-context.js";
+import { RestartBackoff, type WorkerRestartPolicy } from "./restart-backoff.js";
 import { mergeSetupReports, pendingSetupReport, type SetupReport } from "./setup-report.js";
+import { startWorker } from "./start-worker.js";
 import { setWorkerOldSpaceFloor } from "./worker-heap.js";
-import {
-  type FromWorker,
-  fromWireError,
-  type ToWorker,
-  transferables,
-  type WorkerBoot,
-} from "./worker-protocol.js";
+import { type FromWorker, fromWireError, type ToWorker, transferables } from "./worker-protocol.js";
 
 export interface WorkerPoolOptions {
   /** URL of the module that exports the predictor. */
@@ -30,6 +28,10 @@ export interface WorkerPoolOptions {
   abortGraceMs: number;
   /** See `setWorkerOldSpaceFloor`; 0 leaves the workers the command line's size, or V8's default. */
   oldSpaceMb: number;
+  /** Each worker's heap limit (`resourceLimits.maxOldGenerationSizeMb`); 0 leaves V8's default. @default 0 */
+  maxOldSpaceMb?: number;
+  /** Retries of a crashed worker's replacement. @default { attempts: 5, initialDelayMs: 1_000, maxDelayMs: 30_000 } */
+  restart?: WorkerRestartPolicy;
   /** Replays the `ctx.metrics` calls workers forward. */
   predictorMetrics: PredictorMetrics;
 }
@@ -44,7 +46,11 @@ interface PendingJob {
 interface Slot {
   index: number;
   worker: Worker;
+  /** Replaces a worker that stopped, rather than starting the pool. */
+  replacement: boolean;
   ready: boolean;
+  /** Its setup failed as a replacement: it is being terminated, and its exit means nothing more. */
+  retired: boolean;
   setup: SetupReport;
   current: PendingJob | undefined;
   killTimer: NodeJS.Timeout | undefined;
@@ -52,18 +58,33 @@ interface Slot {
   stopListening: (() => void) | undefined;
 }
 
+const DEFAULT_RESTART: WorkerRestartPolicy = {
+  attempts: 5,
+  initialDelayMs: 1_000,
+  maxDelayMs: 30_000,
+};
+
 /**
  * A pool of `worker_threads`, each importing the predictor module and running
  * setup once, so CPU-bound predictions never block the HTTP thread. A worker
- * that dies is replaced; the prediction it was running fails with 500.
+ * that dies is replaced; the prediction it was running fails with 500. A
+ * replacement whose setup fails is tried again with backoff while the other
+ * workers serve; after `restart.attempts` failures in a row the pool is
+ * DEFUNCT, so liveness fails and the platform restarts the process.
  */
 export class WorkerPool implements Executor {
   readonly capacity: number;
   private readonly slots: Slot[] = [];
   private readonly queue: PendingJob[] = [];
+  /** Per worker, the report of the last setup that succeeded: `/health`'s `setup` while a replacement runs. */
+  private readonly serving: (SetupReport | undefined)[] = [];
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly backoff: RestartBackoff;
   private nextId = 1;
   private closing = false;
   private setupFailed = false;
+  private defunct = false;
+  private lastRestartError: string | undefined;
   private firstStart: Promise<void> | undefined;
   private started = false;
 
@@ -72,23 +93,38 @@ export class WorkerPool implements Executor {
       throw new TypeError(`workers must be a whole number ≥ 1, got ${options.size}`);
     }
     this.capacity = options.size;
+    this.backoff = new RestartBackoff(options.restart ?? DEFAULT_RESTART);
   }
 
   get state(): ExecutorState {
     if (this.setupFailed) return "SETUP_FAILED";
-    return this.slots.length === this.capacity && this.slots.every((s) => s.ready)
-      ? "READY"
-      : "STARTING";
+    if (this.defunct) return "DEFUNCT";
+    return this.started && this.readyCount > 0 ? "READY" : "STARTING";
   }
 
   get accepting(): boolean {
-    return this.started && !this.setupFailed && !this.closing;
+    if (!this.started || this.setupFailed || this.closing) return false;
+    // A pool that gave up still serves on the workers it has left, until the platform restarts it.
+    return !this.defunct || this.readyCount > 0;
+  }
+
+  get workers(): WorkerCounts {
+    return {
+      ready: this.readyCount,
+      total: this.capacity,
+      failed_restarts: this.backoff.pending,
+      ...(this.lastRestartError === undefined ? {} : { last_restart_error: this.lastRestartError }),
+    };
   }
 
   get setup(): SetupReport {
     return this.slots.length === 0
       ? pendingSetupReport()
-      : mergeSetupReports(this.slots.map((s) => s.setup));
+      : mergeSetupReports(this.slots.map((s) => this.serving[s.index] ?? s.setup));
+  }
+
+  private get readyCount(): number {
+    return this.slots.filter((s) => s.ready).length;
   }
 
   start(): Promise<void> {
@@ -99,40 +135,52 @@ export class WorkerPool implements Executor {
   private async startWorkers(): Promise<void> {
     // Before the first worker exists: V8 reads the flag when each isolate is created.
     setWorkerOldSpaceFloor(this.options.oldSpaceMb);
-    await Promise.all(Array.from({ length: this.capacity }, (_, index) => this.spawn(index)));
+    await Promise.all(
+      Array.from({ length: this.capacity }, (_, index) => this.spawn(index, false)),
+    );
     this.started = true;
   }
 
   run(job: PredictionJob): Promise<JobResult> {
-    if (this.closing) return Promise.reject(new ServeError("NOT_READY", "server is shutting down"));
+    if (this.closing) return Promise.reject(shutDown());
     return new Promise<JobResult>((resolve, reject) => {
       this.queue.push({ id: this.nextId++, job, resolve, reject });
       this.dispatch();
     });
   }
 
+  /** Stops every worker; queued and running jobs fail with 503 DRAINING. */
   async close(): Promise<void> {
     this.closing = true;
-    for (const pending of this.queue.splice(0)) {
-      pending.reject(new ServeError("NOT_READY", "server is shutting down"));
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
+    for (const pending of this.queue.splice(0)) pending.reject(shutDown());
+    for (const slot of this.slots) {
+      const pending = slot.current;
+      this.release(slot);
+      pending?.reject(shutDown());
     }
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
   }
 
   /** Starts worker `index` (again, after a crash); resolves when its setup has finished. */
-  private spawn(index: number): Promise<void> {
-    const boot: WorkerBoot = {
-      [POOL_WORKER_MARK]: true,
-      moduleUrl: this.options.moduleUrl,
-      predictorName: this.options.predictorName,
-      workerIndex: index,
-      logLevel: this.options.logLevel,
-    };
-    const worker = startWorker(boot);
+  private spawn(index: number, replacement: boolean): Promise<void> {
+    const worker = startWorker(
+      {
+        [POOL_WORKER_MARK]: true,
+        moduleUrl: this.options.moduleUrl,
+        predictorName: this.options.predictorName,
+        workerIndex: index,
+        logLevel: this.options.logLevel,
+      },
+      this.options.maxOldSpaceMb ?? 0,
+    );
     const slot: Slot = {
       index,
       worker,
+      replacement,
       ready: false,
+      retired: false,
       setup: { ...pendingSetupReport(), started_at: new Date().toISOString() },
       current: undefined,
       killTimer: undefined,
@@ -146,11 +194,8 @@ export class WorkerPool implements Executor {
           return;
         }
         if (message.type === "setup") {
-          slot.setup = message.report;
-          slot.ready = message.report.status === "succeeded";
-          if (!slot.ready) this.setupFailed = true;
+          this.onSetup(slot, message.report);
           resolve();
-          this.dispatch();
           return;
         }
         if (message.type === "chunk") {
@@ -167,6 +212,29 @@ export class WorkerPool implements Executor {
         resolve();
       });
     });
+  }
+
+  private onSetup(slot: Slot, report: SetupReport): void {
+    slot.setup = report;
+    if (report.status === "succeeded") {
+      slot.ready = true;
+      this.serving[slot.index] = report;
+      if (slot.replacement) {
+        this.backoff.succeeded(slot.index);
+        if (this.backoff.pending === 0) this.lastRestartError = undefined;
+        this.options.log.info({ worker: slot.index }, "replacement worker is serving");
+      }
+      this.dispatch();
+      return;
+    }
+    if (!slot.replacement) {
+      this.setupFailed = true;
+      return;
+    }
+    // Its thread would idle on; the retry starts a fresh one.
+    slot.retired = true;
+    void slot.worker.terminate();
+    this.replacementFailed(slot.index, report.error ?? "setup failed");
   }
 
   private finish(slot: Slot, message: Extract<FromWorker, { type: "result" | "failure" }>): void {
@@ -188,29 +256,56 @@ export class WorkerPool implements Executor {
   }
 
   private onExit(slot: Slot, exitCode: number): void {
-    if (this.slots[slot.index] !== slot) return;
+    if (this.slots[slot.index] !== slot || slot.retired || this.closing) return;
     const pending = slot.current;
+    const wasServing = slot.ready;
     this.release(slot);
     slot.ready = false;
-    if (this.closing) return;
     pending?.reject(
       new ServeError(
         "WORKER_CRASHED",
         `the worker running this prediction stopped (exit code ${exitCode}); it has been replaced`,
       ),
     );
-    if (slot.setup.status === "succeeded") {
+    if (wasServing) {
       this.options.log.warn({ worker: slot.index, exitCode }, "worker thread exited; replacing it");
-      void this.spawn(slot.index);
-    } else if (slot.setup.status === "starting") {
-      this.setupFailed = true;
-      slot.setup = {
-        ...slot.setup,
-        status: "failed",
-        completed_at: new Date().toISOString(),
-        error: slot.setup.error ?? `worker exited with code ${exitCode} during setup`,
-      };
+      void this.spawn(slot.index, true);
+      return;
     }
+    if (slot.setup.status !== "starting") return;
+    const error = `worker exited with code ${exitCode} during setup`;
+    slot.setup = {
+      ...slot.setup,
+      status: "failed",
+      completed_at: new Date().toISOString(),
+      error: slot.setup.error ?? error,
+    };
+    if (slot.replacement) this.replacementFailed(slot.index, error);
+    else this.setupFailed = true;
+  }
+
+  /** Tries worker `index` again after a backoff, or gives the pool up once the tries are spent. */
+  private replacementFailed(index: number, error: string): void {
+    this.lastRestartError = `worker ${index}: ${error}`;
+    const delayMs = this.backoff.failed(index);
+    if (delayMs === undefined) {
+      this.defunct = true;
+      this.options.log.error(
+        { worker: index, error, workersServing: this.readyCount },
+        "could not replace a crashed worker; giving up: /health/live now answers 503 so the platform restarts the process",
+      );
+      return;
+    }
+    this.options.log.warn(
+      { worker: index, error, retryInMs: delayMs, workersServing: this.readyCount },
+      "replacement worker failed setup; trying again",
+    );
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      if (!this.closing) void this.spawn(index, true);
+    }, delayMs);
+    timer.unref();
+    this.retryTimers.add(timer);
   }
 
   private release(slot: Slot): void {
@@ -270,52 +365,13 @@ export class WorkerPool implements Executor {
   }
 }
 
-/** The worker entry beside this module: built `.js` in dist, `.ts` when run from source. */
-function workerEntry(): URL {
-  const built = new URL("./worker-main.js", import.meta.url);
-  return existsSync(fileURLToPath(built)) ? built : new URL("./worker-main.ts", import.meta.url);
-}
-
-const TYPESCRIPT = /\.(c|m)?tsx?$/;
-
-// Registers tsx inside the worker before importing the entry: on Node 20 the
-// tsx loader inherited through execArgv only registers on the main thread.
-const TS_BOOTSTRAP = `
-const { workerData } = await import("node:worker_threads");
-const api = await import(workerData.tsxApi);
-(api.register ?? api.default.register)();
-await import(workerData.entry);
-`;
-
-/** Starts a worker thread on the entry, through tsx when TypeScript must be loaded. */
-function startWorker(boot: WorkerBoot): Worker {
-  const entry = workerEntry();
-  const needsTypeScript = TYPESCRIPT.test(entry.pathname) || TYPESCRIPT.test(boot.moduleUrl);
-  if (!needsTypeScript) return new Worker(entry, { workerData: boot });
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(TS_BOOTSTRAP)}`), {
-    workerData: {
-      ...boot,
-      entry: entry.href,
-      tsxApi: pathToFileURL(resolveTsxApi(boot.moduleUrl)).href,
+/** Why a job that never finished fails when the pool stops: a client may retry elsewhere. */
+function shutDown(): ServeError {
+  return new ServeError(
+    "DRAINING",
+    "server is shutting down; retry, another instance will answer",
+    {
+      retryAfterSeconds: 1,
     },
-  });
-}
-
-function resolveTsxApi(moduleUrl: string): string {
-  // Set by serve-cli, which carries tsx itself.
-  if (process.env.SERVEKIT_TSX_API) return process.env.SERVEKIT_TSX_API;
-  for (const base of [import.meta.url, pathToFileURL(`${process.cwd()}/`).href]) {
-    try {
-      // The ESM build of tsx's register API, as its package.json exports map names it.
-      const manifest = createRequire(base).resolve("tsx/package.json");
-      const exportsMap = JSON.parse(readFileSync(manifest, "utf8")).exports["./esm/api"];
-      return join(dirname(manifest), exportsMap.import.default);
-    } catch {
-      // try the next place
-    }
-  }
-  throw new ServeError(
-    "INTERNAL",
-    `worker threads need the "tsx" package to load TypeScript (${moduleUrl}); install it (npm i tsx) or point to built JavaScript`,
   );
 }

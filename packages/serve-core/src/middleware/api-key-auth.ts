@@ -10,6 +10,17 @@ export interface ApiKeyAuthOptions {
   publicPaths: string[];
 }
 
+declare module "hono" {
+  interface ContextVariableMap {
+    /**
+     * Which configured key authenticated the request (`key-1` for the first,
+     * …), set by {@link apiKeyAuth}: an identity for rate limits and logs
+     * that never shows the key itself.
+     */
+    apiKeyId: string;
+  }
+}
+
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
 /**
@@ -17,6 +28,7 @@ const digest = (value: string) => createHash("sha256").update(value).digest();
  * except on `publicPaths`. Keys are compared as SHA-256 digests with
  * `timingSafeEqual`, against every key without stopping early, so the time
  * taken says nothing about how close a guess was.
+ * Sets `apiKeyId` on the context to the key that matched.
  */
 export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler {
   const keyDigests = options.keys.map(digest);
@@ -27,12 +39,14 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler {
     if (c.req.method === "OPTIONS" || isPublic(c.req.path)) return next();
     const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
     const presented = bearer ?? c.req.header("x-api-key");
-    let matched = false;
+    let matched = -1;
     if (presented !== undefined) {
       const candidate = digest(presented.trim());
-      for (const key of keyDigests) matched = timingSafeEqual(candidate, key) || matched;
+      keyDigests.forEach((key, index) => {
+        if (timingSafeEqual(candidate, key)) matched = index;
+      });
     }
-    if (!matched) {
+    if (matched < 0) {
       c.header("WWW-Authenticate", 'Bearer realm="servekit"');
       throw new ServeError(
         "UNAUTHORIZED",
@@ -41,6 +55,7 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler {
           : "the API key is not valid",
       );
     }
+    c.set("apiKeyId", `key-${matched + 1}`);
     return next();
   };
 }

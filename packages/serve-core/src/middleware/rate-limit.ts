@@ -4,7 +4,7 @@ import { ServeError } from "../errors.js";
 
 /** Options of {@link rateLimit}. */
 export interface RateLimitOptions {
-  /** Sustained requests per minute per client. */
+  /** Sustained requests per minute per client (its API key when authenticated, else its address). */
   requestsPerMinute: number;
   /** Requests a client may send at once before the rate applies. @default requestsPerMinute / 6 (10 s worth), at least 1 */
   burst?: number;
@@ -19,11 +19,14 @@ interface Bucket {
   updated: number;
 }
 
-/** Who a request is from: its API key if it has one, else its address. */
+/**
+ * Who a request is from: the key that authenticated it (set by `apiKeyAuth`),
+ * else its address. A key header nobody checked is not an identity: with
+ * authentication off, any made-up `X-API-Key` would get a bucket of its own.
+ */
 function clientOf(c: Context): string {
-  const key =
-    c.req.header("x-api-key") ?? /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
-  if (key) return `key:${key}`;
+  const keyId = c.get("apiKeyId");
+  if (keyId !== undefined) return `key:${keyId}`;
   try {
     return `ip:${getConnInfo(c).remote.address ?? "unknown"}`;
   } catch {
@@ -32,7 +35,8 @@ function clientOf(c: Context): string {
 }
 
 /**
- * A token bucket per client: `burst` requests at once, refilled at
+ * A token bucket per client (see `clientOf`; mount it after `apiKeyAuth`):
+ * `burst` requests at once, refilled at
  * `requestsPerMinute`. Over the limit: 429 with `Retry-After`. Memory is
  * bounded by `maxClients`.
  */

@@ -1,4 +1,5 @@
 import * as ort from "onnxruntime-node";
+import { missingProviderLibrary } from "./provider-library.js";
 import { type LoadSessionOptions, resolveSessionOptions } from "./session-options.js";
 
 /** Name, element type and shape of one model input or output. */
@@ -57,11 +58,21 @@ export async function loadSession(
       `execution providers ${requested.filter((name) => !known?.has(name)).join(", ")} are not available in this onnxruntime-node build, ignoring them`,
     );
   }
+  const installed = usable.filter((config) => {
+    const missing = missingProviderLibrary(providerName(config));
+    if (missing) {
+      options.log?.warn(
+        { executionProvider: providerName(config), missing },
+        `execution provider ${providerName(config)} is not installed (no ${missing}), falling back to cpu`,
+      );
+    }
+    return missing === undefined;
+  });
   let session: ort.InferenceSession | undefined;
-  let executionProviders: string[] = usable.map(providerName);
-  if (usable.length > 0) {
+  let executionProviders: string[] = installed.map(providerName);
+  if (installed.length > 0) {
     try {
-      session = await create(model, { ...sessionOptions, executionProviders: usable });
+      session = await create(model, { ...sessionOptions, executionProviders: installed });
     } catch (error) {
       if (executionProviders.every((name) => name === "cpu")) throw loadError(model, error);
       options.log?.warn(

@@ -46,7 +46,10 @@ function buildSchema(predictor: AnyPredictor) {
     .object({
       id: z.string(),
       status: z.enum(["starting", "processing", "succeeded", "failed", "canceled"]),
-      input: z.record(z.string(), z.unknown()),
+      input: z.record(z.string(), z.unknown()).nullable().openapi({
+        description:
+          "The input fields the predictor takes, as sent; `null` once a finished prediction's input was forgotten (`asyncRetainedInputBytes`)",
+      }),
       output: output.nullable(),
       error: z.string().nullable(),
       logs: z.string(),

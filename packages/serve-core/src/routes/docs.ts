@@ -1,5 +1,10 @@
+import { pageSecurityHeaders } from "../middleware/page-security-headers.js";
 import { bundledAssets } from "./bundled-assets.js";
 import type { RouteDeps } from "./route-deps.js";
+
+/** The page's one inline script, allowed by hash in the Content-Security-Policy. */
+const INIT_SCRIPT =
+  'window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "#docs", deepLinking: true, tryItOutEnabled: true });';
 
 function page(title: string): string {
   return `<!doctype html>
@@ -13,7 +18,7 @@ function page(title: string): string {
 <body>
 <div id="docs"></div>
 <script src="/docs/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "#docs", deepLinking: true, tryItOutEnabled: true });</script>
+<script>${INIT_SCRIPT}</script>
 </body>
 </html>`;
 }
@@ -21,6 +26,9 @@ function page(title: string): string {
 /** `GET /docs`: Swagger UI served from the app itself (no CDN), reading `/openapi.json`. */
 export function registerDocsRoutes({ app, predictor }: RouteDeps): void {
   const html = page(predictor.name.replace(/[<>&"]/g, ""));
+  const headers = pageSecurityHeaders({ inlineScripts: [INIT_SCRIPT] });
+  app.use("/docs", headers);
+  app.use("/docs/*", headers);
   app.get("/docs", (c) => c.html(html));
   app.get(
     "/docs/:asset",

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { RouteDeps } from "./route-deps.js";
 import { HealthResponse } from "./schemas.js";
+import { setupDetails } from "./setup-details.js";
 
 const health = createRoute({
   method: "get",
@@ -20,9 +21,16 @@ const Probe = z.object({ status: z.string() });
 const live = createRoute({
   method: "get",
   path: "/health/live",
-  summary: "Liveness probe: 200 while the process serves HTTP",
+  summary:
+    "Liveness probe: 200 unless the worker pool cannot recover (then 503: restart the process)",
   tags: ["health"],
-  responses: { 200: { description: "Alive", content: { "application/json": { schema: Probe } } } },
+  responses: {
+    200: { description: "Alive", content: { "application/json": { schema: Probe } } },
+    503: {
+      description: "DEFUNCT: crashed workers could not be replaced; restart the process",
+      content: { "application/json": { schema: Probe } },
+    },
+  },
 });
 
 const ready = createRoute({
@@ -33,23 +41,38 @@ const ready = createRoute({
   responses: {
     200: { description: "READY or BUSY", content: { "application/json": { schema: Probe } } },
     503: {
-      description: "STARTING, SETUP_FAILED or shutting down",
+      description: "STARTING, SETUP_FAILED, DEFUNCT or shutting down (DRAINING)",
       content: { "application/json": { schema: Probe } },
     },
   },
 });
 
 /** `/health` (Cog's shape) and Kubernetes-style `/health/live` and `/health/ready`. */
-export function registerHealthRoutes({ app, service }: RouteDeps): void {
+export function registerHealthRoutes({ app, service, options }: RouteDeps): void {
   app.openAPIRegistry.registerPath(health);
   app.openAPIRegistry.registerPath(live);
   app.openAPIRegistry.registerPath(ready);
 
   app.get(health.path, (c) => {
-    const { status, setup } = service.health();
-    return c.json({ status, setup });
+    const { status, setup, workers } = service.health();
+    return c.json({
+      status,
+      setup: setupDetails(setup, options.exposeSetupDetails),
+      // The restart error is setup's error, hidden with it.
+      ...(workers
+        ? {
+            workers: options.exposeSetupDetails
+              ? workers
+              : { ...workers, last_restart_error: undefined },
+          }
+        : {}),
+    });
   });
-  app.get(live.path, (c) => c.json({ status: "ALIVE" }));
+  app.get(live.path, (c) =>
+    service.health().status === "DEFUNCT"
+      ? c.json({ status: "DEFUNCT" }, 503)
+      : c.json({ status: "ALIVE" }),
+  );
   app.get(ready.path, (c) => {
     const { status, draining } = service.health();
     if (draining) return c.json({ status: "DRAINING" }, 503);

@@ -269,3 +269,21 @@ describe("GET /metrics over a socket, with a worker pool", () => {
     );
   });
 });
+
+describe("GET /metrics and API keys", () => {
+  it("needs a key when keys are set, like the prediction routes, and is open when none are", async () => {
+    const keyed = createApp(fixturePredictor, { logLevel: "silent", apiKeys: ["metrics-key-1"] });
+    const open = createApp(fixturePredictor, { logLevel: "silent", apiKeys: [] });
+    try {
+      expect((await keyed.request("/metrics")).status).toBe(401);
+      const withKey = await keyed.request("/metrics", {
+        headers: { "x-api-key": "metrics-key-1" },
+      });
+      expect(withKey.status).toBe(200);
+      expect((await open.request("/metrics")).status).toBe(200);
+    } finally {
+      await keyed.lifecycle.close();
+      await open.lifecycle.close();
+    }
+  });
+});

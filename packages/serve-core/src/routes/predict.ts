@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { clientSignal } from "../client-signal.js";
 import { readRequestBody } from "../request-input.js";
 import { invalidInputError } from "../validation-issues.js";
+import { bodyLimits } from "./body-limits.js";
 import { predictionSchemas } from "./prediction-schemas.js";
 import type { RouteDeps } from "./route-deps.js";
 import { errorResponses } from "./schemas.js";
@@ -11,6 +12,7 @@ import { streamFormatFor, streamPrediction } from "./stream-response.js";
 /** `POST /predict`: the body is the input, the response is the output. */
 export function registerPredictRoute({ app, predictor, service, options }: RouteDeps): void {
   const { output, inputContent } = predictionSchemas(predictor);
+  const limits = bodyLimits(options, service);
   const streamNote =
     "Each item matches `Output`: one `event: output` per item, then `event: done` (or `event: error`).";
   const route = createRoute({
@@ -34,14 +36,16 @@ export function registerPredictRoute({ app, predictor, service, options }: Route
             description: "The prediction's output",
             content: { "application/json": { schema: output } },
           },
-      ...errorResponses(400, 413, 415, 422, 500, 503, 504),
+      ...errorResponses(400, 408, 413, 415, 422, 500, 503, 504),
     },
   });
   app.openAPIRegistry.registerPath(route);
 
   app.post(route.path, async (c) => {
     const start = performance.now();
-    const body = await readRequestBody(c, predictor.input, options.maxBodyBytes);
+    // Before the body is read: under overload, refusing must cost next to nothing.
+    service.refuseWhenFull();
+    const body = await readRequestBody(c, predictor.input, limits);
     const read = performance.now();
     const parsed = await predictor.input.safeParseAsync(body);
     if (!parsed.success) throw invalidInputError(parsed.error);
@@ -50,11 +54,17 @@ export function registerPredictRoute({ app, predictor, service, options }: Route
     if (format) {
       return streamPrediction(
         format,
-        (onChunk) => service.predict(parsed.data, c.get("requestId"), clientSignal(c), onChunk),
+        (onChunk) =>
+          service.predict(parsed.data, c.get("requestId"), clientSignal(c), {
+            onChunk,
+            arrivedAt: start,
+          }),
         c.get("requestId"),
       );
     }
-    const outcome = await service.predict(parsed.data, c.get("requestId"), clientSignal(c));
+    const outcome = await service.predict(parsed.data, c.get("requestId"), clientSignal(c), {
+      arrivedAt: start,
+    });
     setServerTiming(c, {
       read: read - start,
       validate: validated - read,

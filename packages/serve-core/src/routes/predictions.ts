@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createRoute, z } from "@hono/zod-openapi";
+import { acceptedInput } from "../async/accepted-input.js";
 import { clientSignal } from "../client-signal.js";
 import { ServeError } from "../errors.js";
 import { readRequestBody } from "../request-input.js";
@@ -10,6 +11,7 @@ import {
   prefersAsync,
   WebhookFields,
 } from "./async-prediction-schemas.js";
+import { bodyLimits } from "./body-limits.js";
 import { predictionSchemas } from "./prediction-schemas.js";
 import type { RouteDeps } from "./route-deps.js";
 import { errorResponses } from "./schemas.js";
@@ -38,6 +40,7 @@ export function registerPredictionsRoute({
   asyncPredictions,
 }: RouteDeps): void {
   const { input, output } = predictionSchemas(predictor);
+  const limits = bodyLimits(options, service);
   const Response = z
     .object({
       id: z.string(),
@@ -88,18 +91,21 @@ export function registerPredictionsRoute({
         description: "Accepted (`Prefer: respond-async`); `Location` is `urls.get`",
         content: { "application/json": { schema: asyncPredictionSchema(predictor) } },
       },
-      ...errorResponses(400, 409, 413, 415, 422, 503),
+      ...errorResponses(400, 408, 409, 413, 415, 422, 503),
     },
   });
   app.openAPIRegistry.registerPath(route);
 
   app.post(route.path, async (c) => {
+    const arrivedAt = performance.now();
     const createdAt = new Date().toISOString();
+    // Before the body is read: under overload, refusing must cost next to nothing.
+    service.refuseWhenFull();
     // Multipart fields are the input itself (files can't nest inside JSON).
     const multipart = c.req.header("content-type")?.startsWith("multipart/form-data") ?? false;
     const body = multipart
-      ? { input: await readRequestBody(c, predictor.input, options.maxBodyBytes) }
-      : await readRequestBody(c, Envelope, options.maxBodyBytes);
+      ? { input: await readRequestBody(c, predictor.input, limits) }
+      : await readRequestBody(c, Envelope, limits);
     const envelope = Envelope.safeParse(body);
     if (!envelope.success) throw invalidInputError(envelope.error);
     if (prefersAsync(c.req.header("prefer"))) {
@@ -123,9 +129,16 @@ export function registerPredictionsRoute({
     const parsed = await predictor.input.safeParseAsync(envelope.data.input);
     if (!parsed.success) throw invalidInputError(parsed.error, ["input"]);
     const id = envelope.data.id ?? randomUUID();
-    const base = { id, input: envelope.data.input, created_at: createdAt };
+    // Echo only what the schema took: ignored fields are not sent back.
+    const base = {
+      id,
+      input: acceptedInput(envelope.data.input, parsed.data),
+      created_at: createdAt,
+    };
     try {
-      const outcome = await service.predict(parsed.data, c.get("requestId"), clientSignal(c));
+      const outcome = await service.predict(parsed.data, c.get("requestId"), clientSignal(c), {
+        arrivedAt,
+      });
       return c.json({
         ...base,
         status: "succeeded" as const,

@@ -8,6 +8,7 @@ import {
   prefersAsync,
   WebhookFields,
 } from "./async-prediction-schemas.js";
+import { bodyLimits } from "./body-limits.js";
 import { predictionSchemas } from "./prediction-schemas.js";
 import type { RouteDeps } from "./route-deps.js";
 import { errorResponses } from "./schemas.js";
@@ -25,6 +26,7 @@ export function registerPutPredictionRoute({
   app,
   predictor,
   options,
+  service,
   asyncPredictions,
 }: RouteDeps): void {
   const { input } = predictionSchemas(predictor);
@@ -50,7 +52,7 @@ export function registerPutPredictionRoute({
     responses: {
       200: { description: "The finished prediction", content: { "application/json": { schema } } },
       202: { description: "Accepted, running", content: { "application/json": { schema } } },
-      ...errorResponses(400, 409, 413, 415, 422, 503),
+      ...errorResponses(400, 408, 409, 413, 415, 422, 503),
     },
   });
   app.openAPIRegistry.registerPath(route);
@@ -69,7 +71,7 @@ export function registerPutPredictionRoute({
         "PUT /predictions/{id} takes a JSON body (files as base64 or data: URLs), so it can be journaled and re-run",
       );
     }
-    const body = Body.safeParse(await readRequestBody(c, Body, options.maxBodyBytes));
+    const body = Body.safeParse(await readRequestBody(c, Body, bodyLimits(options, service)));
     if (!body.success) throw invalidInputError(body.error);
     const { prediction } = await asyncPredictions.create({
       id,

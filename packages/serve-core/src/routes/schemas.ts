@@ -23,6 +23,7 @@ export function errorResponses(...statuses: number[]) {
     400: "Malformed request (e.g. invalid JSON)",
     404: "No prediction with that id (never created, or forgotten after `predictionRetentionMs`)",
     409: "A prediction with that id exists with a different input",
+    408: "The request body did not arrive within `bodyReadTimeoutMs`; the connection is closed",
     413: "Request body too large",
     415: "Unsupported Content-Type",
     422: "Input does not match the schema; `details` lists every failing field",
@@ -53,10 +54,19 @@ export const SetupInfo = z
 
 export const HealthResponse = z
   .object({
-    status: z.enum(["STARTING", "READY", "BUSY", "SETUP_FAILED"]).openapi({
+    status: z.enum(["STARTING", "READY", "BUSY", "SETUP_FAILED", "DEFUNCT"]).openapi({
       description:
-        "READY: accepting; BUSY: every slot running, requests queue; STARTING: setup running; SETUP_FAILED: see setup.error",
+        "READY: accepting; BUSY: every slot running, requests queue; STARTING: setup running; SETUP_FAILED: see setup.error; DEFUNCT: crashed workers could not be replaced, restart the process",
     }),
     setup: SetupInfo,
+    workers: z
+      .object({
+        ready: z.number().int(),
+        total: z.number().int(),
+        failed_restarts: z.number().int(),
+        last_restart_error: z.string().optional(),
+      })
+      .optional()
+      .openapi({ description: "The worker pool: workers serving now, of how many" }),
   })
   .openapi("Health");

@@ -25,7 +25,7 @@ export function streamFormatFor(accept: string | undefined): StreamFormat | unde
  * the first item are thrown instead, so they get their usual status code.
  *
  * @example
- * return streamPrediction("sse", (onChunk) => service.predict(input, id, signal, onChunk), id);
+ * return streamPrediction("sse", (onChunk) => service.predict(input, id, signal, { onChunk }), id);
  */
 export async function streamPrediction(
   format: StreamFormat,

@@ -1,8 +1,13 @@
 import { Hono } from "hono";
+import { pageSecurityHeaders } from "../middleware/page-security-headers.js";
 import { bundledAssets } from "./bundled-assets.js";
 
-function page(title: string, apiUrl: string): string {
-  const config = JSON.stringify({ apiUrl }).replace(/</g, "\\u003c");
+/** The page's one inline script: its config, allowed by hash in the Content-Security-Policy. */
+function configScript(apiUrl: string): string {
+  return `window.__SERVEKIT_UI__ = ${JSON.stringify({ apiUrl }).replace(/</g, "\\u003c")};`;
+}
+
+function page(title: string, script: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -12,7 +17,7 @@ function page(title: string, apiUrl: string): string {
 <link rel="stylesheet" href="/ui/app.css">
 </head>
 <body>
-<script>window.__SERVEKIT_UI__ = ${config};</script>
+<script>${script}</script>
 <script src="/ui/app.js"></script>
 </body>
 </html>`;
@@ -35,8 +40,16 @@ export interface UiRoutesOptions {
  * const ui = uiRoutes({ apiUrl: "http://127.0.0.1:8000" });
  */
 export function uiRoutes(options: UiRoutesOptions = {}): Hono {
-  const html = page((options.title ?? "servekit").replace(/[<>&"]/g, ""), options.apiUrl ?? "");
+  const script = configScript(options.apiUrl ?? "");
+  const html = page((options.title ?? "servekit").replace(/[<>&"]/g, ""), script);
   const app = new Hono();
+  const headers = pageSecurityHeaders({
+    inlineScripts: [script],
+    // The page calls whichever backend it is pointed at (`?api=`, its Server box).
+    connectSources: ["http:", "https:"],
+  });
+  app.use("/ui", headers);
+  app.use("/ui/*", headers);
   app.get("/ui", (c) => c.html(html));
   app.get("/ui/", (c) => c.html(html));
   app.get(
