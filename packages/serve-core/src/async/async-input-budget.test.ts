@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp, definePredictor, type ServekitApp, z } from "../index.js";
+import { waitFinished } from "../test-support/prediction-record.js";
 import type { Prediction } from "./prediction.js";
 
 const ASYNC = { "content-type": "application/json", prefer: "respond-async" };
@@ -23,15 +24,6 @@ const holder = definePredictor({
 });
 
 const KB100 = "x".repeat(100_000);
-
-async function waitFinished(app: ServekitApp, id: string): Promise<Prediction> {
-  for (let i = 0; i < 200; i++) {
-    const prediction = (await (await app.request(`/predictions/${id}`)).json()) as Prediction;
-    if (!["starting", "processing"].includes(prediction.status)) return prediction;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`prediction ${id} never finished`);
-}
 
 describe("async prediction input budget", () => {
   let app: ServekitApp | undefined;

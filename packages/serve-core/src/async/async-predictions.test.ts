@@ -3,21 +3,13 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type ServekitApp } from "../index.js";
 import { fixturePredictor } from "../test-support/fixture-predictor.js";
+import { waitFinished } from "../test-support/prediction-record.js";
 import type { Prediction } from "./prediction.js";
 
 const ASYNC = { "content-type": "application/json", prefer: "respond-async" };
 
 function post(app: ServekitApp, path: string, body: unknown, headers = ASYNC) {
   return app.request(path, { method: "POST", headers, body: JSON.stringify(body) });
-}
-
-async function waitFinished(app: ServekitApp, id: string): Promise<Prediction> {
-  for (let i = 0; i < 200; i++) {
-    const prediction = (await (await app.request(`/predictions/${id}`)).json()) as Prediction;
-    if (!["starting", "processing"].includes(prediction.status)) return prediction;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`prediction ${id} never finished`);
 }
 
 /** A loopback webhook receiver answering with `statuses` in turn, then 200. */

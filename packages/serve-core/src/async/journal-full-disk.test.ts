@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
-import { createApp, type ServekitApp } from "../index.js";
+import { createApp } from "../index.js";
 import { fixturePredictor } from "../test-support/fixture-predictor.js";
-import type { Prediction } from "./prediction.js";
+import { waitFinished } from "../test-support/prediction-record.js";
 import { JOURNAL_FILE } from "./prediction-journal.js";
 
 const ASYNC = { "content-type": "application/json", prefer: "respond-async" };
@@ -27,18 +27,6 @@ function mountTinyTmpfs(): string | undefined {
     );
     return undefined;
   }
-}
-
-async function waitFinished(app: ServekitApp, id: string): Promise<Prediction> {
-  for (let i = 0; i < 200; i++) {
-    const res = await app.request(`/predictions/${id}`);
-    const prediction = (await res.json()) as Prediction;
-    if (res.status === 200 && !["starting", "processing"].includes(prediction.status)) {
-      return prediction;
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`prediction ${id} never finished`);
 }
 
 /** Fills the file system at `dir` until a write fails; returns the filler's path. */

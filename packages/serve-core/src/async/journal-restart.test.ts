@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../index.js";
 import { fixturePredictor } from "../test-support/fixture-predictor.js";
+import { predictionRecord } from "../test-support/prediction-record.js";
 import { type SpawnedServer, spawnServer, waitReady } from "../test-support/spawn-server.js";
 import { RESTARTED_ERROR } from "./async-predictions.js";
 import type { Prediction } from "./prediction.js";
@@ -24,22 +25,6 @@ async function waitFinished(url: string, id: string): Promise<Prediction> {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`prediction ${id} never finished`);
-}
-
-function prediction(id: string, status: Prediction["status"], input: Record<string, unknown>) {
-  return {
-    id,
-    status,
-    input,
-    output: status === "succeeded" ? { text: "done", worker: 0, aborted: false } : null,
-    error: null,
-    logs: "",
-    metrics: {},
-    created_at: new Date().toISOString(),
-    started_at: null,
-    completed_at: status === "succeeded" ? new Date().toISOString() : null,
-    urls: { get: `http://x/predictions/${id}`, cancel: `http://x/predictions/${id}/cancel` },
-  } satisfies Prediction;
 }
 
 describe("prediction journal", () => {
@@ -86,8 +71,8 @@ describe("prediction journal", () => {
   it("serves finished predictions after a restart, and fails those it cannot re-run", async () => {
     dir = mkdtempSync(join(tmpdir(), "servekit-journal-"));
     const lines = [
-      { op: "create", prediction: prediction("done", "succeeded", { text: "done" }) },
-      { op: "create", prediction: prediction("stale", "starting", { count: 99 }) },
+      { op: "create", prediction: predictionRecord("done", "succeeded", { text: "done" }) },
+      { op: "create", prediction: predictionRecord("stale", "starting", { count: 99 }) },
       { op: "update", id: "stale", changes: { status: "processing" } },
     ];
     writeFileSync(

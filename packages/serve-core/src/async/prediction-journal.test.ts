@@ -15,24 +15,9 @@ import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../index.js";
 import { fixturePredictor } from "../test-support/fixture-predictor.js";
+import { predictionRecord } from "../test-support/prediction-record.js";
 import type { Prediction } from "./prediction.js";
 import { JOURNAL_FILE, type JournalEntry, PredictionJournal } from "./prediction-journal.js";
-
-function prediction(id: string, status: Prediction["status"], input: Record<string, unknown>) {
-  return {
-    id,
-    status,
-    input,
-    output: status === "succeeded" ? { text: "done", worker: 0, aborted: false } : null,
-    error: null,
-    logs: "",
-    metrics: {},
-    created_at: new Date().toISOString(),
-    started_at: null,
-    completed_at: status === "succeeded" ? new Date().toISOString() : null,
-    urls: { get: `http://x/predictions/${id}`, cancel: `http://x/predictions/${id}/cancel` },
-  } satisfies Prediction;
-}
 
 describe("prediction journal", () => {
   let dir: string | undefined;
@@ -54,15 +39,15 @@ describe("prediction journal", () => {
     const line = (entry: JournalEntry) => {
       bytes += writeSync(fd, `${JSON.stringify(entry)}\n`);
     };
-    line({ op: "create", prediction: prediction("early", "starting", { text: "early" }) });
+    line({ op: "create", prediction: predictionRecord("early", "starting", { text: "early" }) });
     for (let i = 0; i < 31; i++) {
-      const done = prediction(`big-${i}`, "succeeded", { text: `big ${i}`, blob: "" });
+      const done = predictionRecord(`big-${i}`, "succeeded", { text: `big ${i}`, blob: "" });
       const [head, tail] = JSON.stringify({ op: "create", prediction: done }).split('"blob":""');
       bytes += writeSync(fd, `${head}"blob":"`);
       bytes += writeSync(fd, big);
       bytes += writeSync(fd, `"${tail}\n`);
     }
-    line({ op: "create", prediction: prediction("late", "starting", { text: "late" }) });
+    line({ op: "create", prediction: predictionRecord("late", "starting", { text: "late" }) });
     line({ op: "update", id: "late", changes: { status: "processing" } });
     closeSync(fd);
     expect(bytes).toBeGreaterThan(constants.MAX_STRING_LENGTH);
@@ -130,7 +115,10 @@ describe("prediction journal", () => {
     };
     let largest = 0;
     for (let i = 0; i < 20; i++) {
-      record({ op: "create", prediction: prediction(`p${i}`, "starting", { text: `p${i}` }) });
+      record({
+        op: "create",
+        prediction: predictionRecord(`p${i}`, "starting", { text: `p${i}` }),
+      });
       for (let n = 0; n < 30; n++) {
         record({ op: "update", id: `p${i}`, changes: { logs: `line ${n}\n` } });
         await appends.at(-1);
