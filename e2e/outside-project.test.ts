@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ensureStandInBaseImage,
   imageBuildMissing,
+  type RunningContainer,
   removeImage,
   runImage,
   STAND_IN_BASE_IMAGE,
@@ -49,6 +50,38 @@ describe.runIf(!missing)("servekit from a registry, outside the repository", () 
   let registry: LocalRegistry;
   const workDir = mkdtempSync(join(tmpdir(), "servekit-outside-"));
   const images: string[] = [];
+
+  /** `serve-cli build` of `dir` on the stand-in base image (removed after the suite), its CMD started and ready. */
+  async function buildAndStart(
+    pm: PackageManager,
+    dir: string,
+    name: string,
+  ): Promise<RunningContainer> {
+    ensureStandInBaseImage();
+    const image = `localhost/${name}:test`;
+    images.push(image);
+    const [command, ...args] = pm.exec("serve-cli", [
+      "build",
+      ".",
+      "-t",
+      image,
+      "--builder",
+      "buildah",
+      "--base-image",
+      STAND_IN_BASE_IMAGE,
+    ]);
+    const result = await runCommand(command, args, { cwd: dir, timeoutMs: 900_000 });
+    expect(result.stderr, result.stderr).toContain(`built ${image} with buildah`);
+    expect(result.code).toBe(0);
+    const container = runImage(image, await freePort());
+    try {
+      await waitForReady(container);
+    } catch (error) {
+      await container.stop();
+      throw error;
+    }
+    return container;
+  }
 
   beforeAll(async () => {
     registry = await startVerdaccio();
@@ -171,17 +204,11 @@ describe.runIf(!missing)("servekit from a registry, outside the repository", () 
       ]);
       const server = await startServer(command, args, { cwd: project });
       try {
-        const predicted = await fetch(`${server.url}/predict`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ rows: CUSTOMERS }),
-        });
+        const predicted = await postJson(`${server.url}/predict`, { rows: CUSTOMERS });
         expect(predicted.status).toBe(200);
         expect(((await predicted.json()) as { scores: number[] }).scores).toHaveLength(2);
-        const invalid = await fetch(`${server.url}/predict`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ rows: [{ ...CUSTOMERS[0], contract: "weekly" }] }),
+        const invalid = await postJson(`${server.url}/predict`, {
+          rows: [{ ...CUSTOMERS[0], contract: "weekly" }],
         });
         expect(invalid.status).toBe(422);
         const { error } = (await invalid.json()) as { error: { details: unknown } };
@@ -230,29 +257,11 @@ it("scores the riskier customer higher", async () => {
       it.runIf(!imageMissing)(
         "builds an image with serve-cli build that starts and answers",
         async () => {
-          ensureStandInBaseImage();
-          const image = `localhost/servekit-outside-${pm.name}:test`;
-          images.push(image);
-          const [command, ...args] = pm.exec("serve-cli", [
-            "build",
-            ".",
-            "-t",
-            image,
-            "--builder",
-            "buildah",
-            "--base-image",
-            STAND_IN_BASE_IMAGE,
-          ]);
-          const result = await runCommand(command, args, { cwd: app, timeoutMs: 900_000 });
-          expect(result.stderr, result.stderr).toContain(`built ${image} with buildah`);
-          expect(result.code).toBe(0);
-          const container = runImage(image, await freePort());
+          const container = await buildAndStart(pm, app, `servekit-outside-${pm.name}`);
           try {
-            await waitForReady(container);
-            const res = await fetch(`${container.url}/predict`, {
-              method: "POST",
-              headers: { "content-type": "application/json" },
-              body: JSON.stringify({ text: "to be or not to be", top: 1 }),
+            const res = await postJson(`${container.url}/predict`, {
+              text: "to be or not to be",
+              top: 1,
             });
             expect(await res.json()).toEqual({ words: 6, top_words: [{ word: "be", count: 2 }] });
           } finally {
@@ -297,33 +306,9 @@ it("scores the riskier customer higher", async () => {
     });
 
     it.runIf(!imageMissing)("builds an image whose workers load the model and answer", async () => {
-      ensureStandInBaseImage();
-      const image = "localhost/servekit-outside-iris:test";
-      images.push(image);
-      const result = await runCommand(
-        "npx",
-        [
-          "serve-cli",
-          "build",
-          ".",
-          "-t",
-          image,
-          "--builder",
-          "buildah",
-          "--base-image",
-          STAND_IN_BASE_IMAGE,
-        ],
-        { cwd: app, timeoutMs: 900_000 },
-      );
-      expect(result.code, result.stderr).toBe(0);
-      const container = runImage(image, await freePort());
+      const container = await buildAndStart(npm, app, "servekit-outside-iris");
       try {
-        await waitForReady(container);
-        const res = await fetch(`${container.url}/predict`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify(virginica),
-        });
+        const res = await postJson(`${container.url}/predict`, virginica);
         expect(await res.json()).toMatchObject({ species: "virginica" });
       } finally {
         expect(await container.stop()).toBe(0);
@@ -331,3 +316,11 @@ it("scores the riskier customer higher", async () => {
     });
   });
 });
+
+function postJson(url: string, body: unknown): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
