@@ -24,6 +24,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { postJson } from "../post-json.js";
 import { median, quantile, round } from "../stats.js";
+import { waitForServer } from "../wait-for-server.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, "../..");
@@ -65,19 +66,7 @@ function startServer(): Promise<ChildProcess> {
     cwd: here,
   });
   child.stdout!.pipe(createWriteStream(serverLog));
-  return new Promise((resolve, reject) => {
-    const poll = setInterval(async () => {
-      const res = await fetch(`${base}/health/ready`).catch(() => undefined);
-      if (res?.status === 200) {
-        clearInterval(poll);
-        resolve(child);
-      }
-    }, 200);
-    child.once("exit", (code) => {
-      clearInterval(poll);
-      reject(new Error(`server exited ${code}`));
-    });
-  });
+  return waitForServer(child, base);
 }
 
 /** `queue;dur=1.2, predict;dur=80` → the queue duration. */

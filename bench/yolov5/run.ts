@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { postJson } from "../post-json.js";
 import { median, quantile, round } from "../stats.js";
+import { waitForServer } from "../wait-for-server.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, "../..");
@@ -135,19 +136,7 @@ function startServer(port: number): Promise<ChildProcess> {
       stdio: ["ignore", "inherit", "inherit"],
     },
   );
-  return new Promise((resolve, reject) => {
-    const poll = setInterval(async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined);
-      if (res?.status === 200) {
-        clearInterval(poll);
-        resolve(child);
-      }
-    }, 200);
-    child.once("exit", (code) => {
-      clearInterval(poll);
-      reject(new Error(`server exited ${code}`));
-    });
-  });
+  return waitForServer(child, `http://127.0.0.1:${port}`);
 }
 
 interface LoadResult {
