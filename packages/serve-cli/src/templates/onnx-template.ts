@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { IRIS_FEATURES, IRIS_MODEL_IO, IRIS_SPECIES, irisModelBytes } from "./iris-model.js";
 import type { ProjectTemplate } from "./project-template.js";
+import { serveConfigTs } from "./serve-config-ts.js";
 
 const INSTALL_NOTE = `\`ONNXRUNTIME_NODE_INSTALL=skip\`: onnxruntime-node's install step downloads
 CUDA libraries from a host many networks cannot reach, and fails there; the CPU
@@ -32,15 +33,10 @@ two worker threads, each with its own session.`,
     const model = irisModelBytes();
     return {
       "predictor.ts": predictorTs(name, createHash("sha256").update(model).digest("hex")),
-      "serve.config.ts": `import { defineConfig } from "@servekit/core";
-
-export default defineConfig({
-  entry: "predictor.ts",
-  port: 8000,
-  // Each worker thread runs setup and holds its own ONNX session; "auto" = one per CPU core.
-  workers: 2,
-});
-`,
+      "serve.config.ts": serveConfigTs([
+        '  // Each worker thread runs setup and holds its own ONNX session; "auto" = one per CPU core.',
+        "  workers: 2,",
+      ]),
       "predictor.test.ts": testTs(name),
       "model.onnx": model,
     };

@@ -1,4 +1,5 @@
 import type { ProjectTemplate } from "./project-template.js";
+import { serveConfigTs } from "./serve-config-ts.js";
 
 /** `--template tabular`: house-price scoring of CSV-like rows with a linear model written as data. */
 export const tabularTemplate: ProjectTemplate = {
@@ -18,15 +19,10 @@ a request with a bad value fails with the path of the field, e.g. \`rows.1.sqft\
   files: (name) => ({
     "predictor.ts": predictorTs(name),
     "model.ts": MODEL_TS,
-    "serve.config.ts": `import { defineConfig } from "@servekit/core";
-
-export default defineConfig({
-  entry: "predictor.ts",
-  port: 8000,
-  // A linear model is cheap: predictions run on the server's thread. For a heavier
-  // model, run them in worker threads: workers: "auto".
-});
-`,
+    "serve.config.ts": serveConfigTs([
+      "  // A linear model is cheap: predictions run on the server's thread. For a heavier",
+      '  // model, run them in worker threads: workers: "auto".',
+    ]),
     "predictor.test.ts": testTs(name),
   }),
 };

@@ -1,4 +1,5 @@
 import type { ProjectTemplate } from "./project-template.js";
+import { serveConfigTs } from "./serve-config-ts.js";
 
 /** `--template text`: a word counter in plain TypeScript, the shape of any predictor. */
 export const textTemplate: ProjectTemplate = {
@@ -14,15 +15,10 @@ before the server is ready (load weights there). Server options live in
 \`serve.config.ts\`; \`serve-cli run --help\` lists the flags that override them.`,
   files: (name) => ({
     "predictor.ts": predictorTs(name),
-    "serve.config.ts": `import { defineConfig } from "@servekit/core";
-
-export default defineConfig({
-  entry: "predictor.ts",
-  port: 8000,
-  // workers: "auto",        // run predictions in worker threads (for CPU-heavy models)
-  // predictTimeoutMs: 60_000,
-});
-`,
+    "serve.config.ts": serveConfigTs([
+      '  // workers: "auto",        // run predictions in worker threads (for CPU-heavy models)',
+      "  // predictTimeoutMs: 60_000,",
+    ]),
     "predictor.test.ts": testTs(name),
   }),
 };
