@@ -13,4 +13,18 @@ describe("parseServeConfig", () => {
       parseServeConfig({ port: 70_000, workers: -1, prot: 1 }, "app/serve.config.ts"),
     ).toThrow(/app\/serve.config.ts is invalid:\n- `port`: .*65535\n- `workers`: .*\n- .*prot/);
   });
+
+  it("accepts the hardening options a config file can set, and passes them through", () => {
+    const hardening = {
+      maxBodyBytesInFlight: 64 * 1024 * 1024,
+      bodyReadTimeoutMs: 10_000,
+      asyncRetainedInputBytes: 32 * 1024 * 1024,
+      webhookAllowHosts: ["hooks.example.com"],
+      webhookDenyHosts: ["10.0.0.0/8"],
+      workerMaxOldSpaceMb: 512,
+      workerRestart: { attempts: 3, initialDelayMs: 500, maxDelayMs: 5_000 },
+      exposeSetupDetails: false,
+    };
+    expect(configServeOptions(parseServeConfig(defineConfig(hardening)))).toEqual(hardening);
+  });
 });
