@@ -30,7 +30,7 @@ export default defineConfig({
     "testing/index": "src/testing/index.ts",
     // Loaded by path from the pool (new Worker(new URL("./worker-main.js", ...))), so it
     // must sit in dist/ beside the chunk that holds the pool.
-    "worker-main": "src/executor/worker-main.ts",
+    "worker-main": "src/runtime/executor/worker-main.ts",
   },
   format: ["esm"],
   dts: true,

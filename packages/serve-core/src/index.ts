@@ -1,11 +1,11 @@
 export { z } from "@hono/zod-openapi";
-export { type AppLifecycle, createApp, type ServekitApp } from "./app.js";
+export { type AppLifecycle, createApp, type ServekitApp } from "./http/app.js";
 export type {
   Prediction as AsyncPrediction,
   PredictionStatus,
   WebhookEvent,
-} from "./async/prediction.js";
-export { coerceTextValue } from "./coerce-text-value.js";
+} from "./runtime/async/prediction.js";
+export { coerceTextValue } from "./input/coerce-text-value.js";
 export {
   configServeOptions,
   defineConfig,
@@ -23,7 +23,7 @@ export {
   type ServeErrorOptions,
   statusForCode,
 } from "./errors.js";
-export type { SetupReport } from "./executor/setup-report.js";
+export type { SetupReport } from "./runtime/executor/setup-report.js";
 export {
   type FileInput,
   type FileOptions,
@@ -31,8 +31,8 @@ export {
   type ImageInput,
   type ImageOptions,
   image,
-} from "./file-input.js";
-export { findFileFields } from "./find-file-fields.js";
+} from "./input/file-input.js";
+export { findFileFields } from "./input/find-file-fields.js";
 export {
   createLogger,
   type LogFormat,
@@ -47,7 +47,7 @@ export {
   type ServeOptions,
   type WebhookRetryOptions,
 } from "./options.js";
-export type { Health, HealthStatus } from "./prediction-service.js";
+export type { Health, HealthStatus } from "./runtime/prediction-service.js";
 export {
   type AnyPredictor,
   definePredictor,
@@ -58,7 +58,7 @@ export {
   type PredictorUiHints,
   type SetupContext,
 } from "./predictor.js";
-export { type OpenApiDocument, openApiDocument } from "./routes/openapi.js";
-export { type UiRoutesOptions, uiRoutes } from "./routes/ui.js";
+export { type OpenApiDocument, openApiDocument } from "./http/routes/openapi.js";
+export { type UiRoutesOptions, uiRoutes } from "./http/routes/ui.js";
 export { type RunningServer, serve } from "./serve.js";
 export { type TakenOverServeCall, takeOverServeCalls } from "./serve-takeover.js";

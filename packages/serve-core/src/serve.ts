@@ -1,12 +1,12 @@
 import cluster from "node:cluster";
 import type { AddressInfo } from "node:net";
 import { serve as listen, type ServerType } from "@hono/node-server";
-import { createApp, type ServekitApp } from "./app.js";
-import { runClusterPrimary } from "./cluster-primary.js";
-import { clusterWorkerPort, reportReadyToPrimary } from "./cluster-worker.js";
-import { inPoolWorker } from "./executor/pool-worker-context.js";
+import { createApp, type ServekitApp } from "./http/app.js";
+import { runClusterPrimary } from "./http/cluster-primary.js";
+import { clusterWorkerPort, reportReadyToPrimary } from "./http/cluster-worker.js";
+import { inPoolWorker } from "./runtime/executor/pool-worker-context.js";
 import { createLogger } from "./logger.js";
-import { trackOpenResponses } from "./open-responses.js";
+import { trackOpenResponses } from "./http/open-responses.js";
 import { resolveServeOptions, type ServeOptions } from "./options.js";
 import type { AnyPredictor } from "./predictor.js";
 import { recordTakenOverServe } from "./serve-takeover.js";

@@ -1,5 +1,5 @@
-import type { ServekitApp } from "../app.js";
-import type { Prediction } from "../async/prediction.js";
+import type { ServekitApp } from "../http/app.js";
+import type { Prediction } from "../runtime/async/prediction.js";
 
 /**
  * A journaled async prediction as the store keeps it, for tests that write

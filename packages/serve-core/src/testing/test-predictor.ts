@@ -1,8 +1,8 @@
 import type { z } from "zod";
-import { createApp, type ServekitApp } from "../app.js";
+import { createApp, type ServekitApp } from "../http/app.js";
 import { type ErrorBody, ServeError } from "../errors.js";
 import type { ServeOptions } from "../options.js";
-import type { Health } from "../prediction-service.js";
+import type { Health } from "../runtime/prediction-service.js";
 import type { Predictor } from "../predictor.js";
 
 /** A predictor served in-process for tests, without a socket. */

@@ -1,0 +1,61 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { MiddlewareHandler } from "hono";
+import { ServeError } from "../../errors.js";
+
+/** Options of {@link apiKeyAuth}. */
+export interface ApiKeyAuthOptions {
+  /** Accepted keys. */
+  keys: string[];
+  /** Path prefixes that need no key (health probes, docs…). */
+  publicPaths: string[];
+}
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /**
+     * Which configured key authenticated the request (`key-1` for the first,
+     * …), set by {@link apiKeyAuth}: an identity for rate limits and logs
+     * that never shows the key itself.
+     */
+    apiKeyId: string;
+  }
+}
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+/**
+ * Requires an API key as `Authorization: Bearer <key>` or `X-API-Key: <key>`,
+ * except on `publicPaths`. Keys are compared as SHA-256 digests with
+ * `timingSafeEqual`, against every key without stopping early, so the time
+ * taken says nothing about how close a guess was.
+ * Sets `apiKeyId` on the context to the key that matched.
+ */
+export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler {
+  const keyDigests = options.keys.map(digest);
+  const isPublic = (path: string) =>
+    path === "/" ||
+    options.publicPaths.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+  return async function requireApiKey(c, next) {
+    if (c.req.method === "OPTIONS" || isPublic(c.req.path)) return next();
+    const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    const presented = bearer ?? c.req.header("x-api-key");
+    let matched = -1;
+    if (presented !== undefined) {
+      const candidate = digest(presented.trim());
+      keyDigests.forEach((key, index) => {
+        if (timingSafeEqual(candidate, key)) matched = index;
+      });
+    }
+    if (matched < 0) {
+      c.header("WWW-Authenticate", 'Bearer realm="servekit"');
+      throw new ServeError(
+        "UNAUTHORIZED",
+        presented === undefined
+          ? "an API key is required: send `Authorization: Bearer <key>` or `X-API-Key: <key>`"
+          : "the API key is not valid",
+      );
+    }
+    c.set("apiKeyId", `key-${matched + 1}`);
+    return next();
+  };
+}

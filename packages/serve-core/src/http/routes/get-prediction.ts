@@ -1,0 +1,41 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ServeError } from "../../errors.js";
+import { asyncPredictionSchema } from "./async-prediction-schemas.js";
+import type { RouteDeps } from "./route-deps.js";
+import { errorResponses } from "./schemas.js";
+
+/** `GET /predictions/{id}`: an async prediction's current state. */
+export function registerGetPredictionRoute({ app, predictor, asyncPredictions }: RouteDeps): void {
+  const route = createRoute({
+    method: "get",
+    path: "/predictions/{id}",
+    summary: "Read an async prediction",
+    description:
+      "Status is `starting` or `processing` while it runs, then `succeeded`, `failed` or `canceled`.",
+    tags: ["predictions"],
+    request: { params: z.object({ id: z.string() }) },
+    responses: {
+      200: {
+        description: "The prediction",
+        content: { "application/json": { schema: asyncPredictionSchema(predictor) } },
+      },
+      ...errorResponses(404),
+    },
+  });
+  app.openAPIRegistry.registerPath(route);
+
+  app.get("/predictions/:id", (c) => {
+    const id = c.req.param("id");
+    const prediction = asyncPredictions.get(id);
+    if (!prediction) throw unknownPrediction(id);
+    return c.json(prediction);
+  });
+}
+
+/** The 404 for an id no async prediction has. */
+export function unknownPrediction(id: string): ServeError {
+  return new ServeError(
+    "NOT_FOUND",
+    `no prediction ${id}: it was never created with \`Prefer: respond-async\` or PUT, or it finished longer ago than the server keeps results`,
+  );
+}

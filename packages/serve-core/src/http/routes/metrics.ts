@@ -1,0 +1,24 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { ServeMetrics } from "../../metrics/serve-metrics.js";
+import type { RouteDeps } from "./route-deps.js";
+
+const route = createRoute({
+  method: "get",
+  path: "/metrics",
+  summary: "Prometheus metrics: requests, predictions, queue, process and the predictor's own",
+  tags: ["meta"],
+  responses: {
+    200: {
+      description: "Prometheus text format 0.0.4 (see docs/metrics.md for the metric names)",
+      content: { "text/plain": { schema: z.string() } },
+    },
+  },
+});
+
+/** `GET /metrics`: the app's metrics for Prometheus to scrape. */
+export function registerMetricsRoute({ app }: RouteDeps, metrics: ServeMetrics): void {
+  app.openAPIRegistry.registerPath(route);
+  app.get(route.path, async (c) =>
+    c.body(await metrics.text(), 200, { "Content-Type": metrics.contentType }),
+  );
+}

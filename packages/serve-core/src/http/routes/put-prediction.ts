@@ -1,0 +1,88 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ServeError } from "../../errors.js";
+import { readRequestBody } from "../read-body.js";
+import { invalidInputError } from "../../input/validation-issues.js";
+import {
+  asyncPredictionSchema,
+  collectionUrl,
+  prefersAsync,
+  WebhookFields,
+} from "./async-prediction-schemas.js";
+import { bodyLimits } from "./body-limits.js";
+import { predictionSchemas } from "./prediction-schemas.js";
+import type { RouteDeps } from "./route-deps.js";
+import { errorResponses } from "./schemas.js";
+
+const Body = z.object({
+  input: z.record(z.string(), z.unknown()).default({}),
+  ...WebhookFields,
+});
+
+/**
+ * `PUT /predictions/{id}`: idempotent create. The same body again returns the
+ * existing prediction; a different input for that id is 409.
+ */
+export function registerPutPredictionRoute({
+  app,
+  predictor,
+  options,
+  service,
+  asyncPredictions,
+}: RouteDeps): void {
+  const { input } = predictionSchemas(predictor);
+  const schema = asyncPredictionSchema(predictor);
+  const route = createRoute({
+    method: "put",
+    path: "/predictions/{id}",
+    summary: "Create a prediction with your id (idempotent)",
+    description:
+      "Body `{input, webhook?, webhook_events_filter?}`. With `Prefer: respond-async`: 202 at once. Without: waits and answers 200 with the finished prediction. Sending the same input for an existing id returns that prediction (safe to retry); a different input is 409 `CONFLICT`.",
+    tags: ["predictions"],
+    request: {
+      params: z.object({ id: z.string().min(1).max(128) }),
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: z.object({ input, ...WebhookFields }).openapi("PutPredictionRequest"),
+          },
+        },
+      },
+    },
+    responses: {
+      200: { description: "The finished prediction", content: { "application/json": { schema } } },
+      202: { description: "Accepted, running", content: { "application/json": { schema } } },
+      ...errorResponses(400, 408, 409, 413, 415, 422, 503),
+    },
+  });
+  app.openAPIRegistry.registerPath(route);
+
+  app.put("/predictions/:id", async (c) => {
+    const id = c.req.param("id");
+    if (id.length > 128) {
+      throw new ServeError(
+        "INVALID_INPUT",
+        `prediction ids are at most 128 characters, got ${id.length}`,
+      );
+    }
+    if (c.req.header("content-type")?.startsWith("multipart/form-data")) {
+      throw new ServeError(
+        "UNSUPPORTED_MEDIA_TYPE",
+        "PUT /predictions/{id} takes a JSON body (files as base64 or data: URLs), so it can be journaled and re-run",
+      );
+    }
+    const body = Body.safeParse(await readRequestBody(c, Body, bodyLimits(options, service)));
+    if (!body.success) throw invalidInputError(body.error);
+    const { prediction } = await asyncPredictions.create({
+      id,
+      input: body.data.input,
+      webhook: body.data.webhook,
+      webhookEventsFilter: body.data.webhook_events_filter,
+      collectionUrl: collectionUrl(c.req.url),
+      requestId: c.get("requestId"),
+    });
+    c.header("Location", prediction.urls.get);
+    if (prefersAsync(c.req.header("prefer"))) return c.json(prediction, 202);
+    return c.json((await asyncPredictions.settled(id)) ?? prediction, 200);
+  });
+}

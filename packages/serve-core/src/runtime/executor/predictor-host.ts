@@ -1,0 +1,89 @@
+import { CapturingLogger, type Logger } from "../../logger.js";
+import type { PredictorMetrics } from "../../metrics/predictor-metrics.js";
+import type { AnyPredictor } from "../../predictor.js";
+import type { JobResult, PredictionJob } from "./executor.js";
+import type { SetupReport } from "./setup-report.js";
+import { toWireError } from "./worker-protocol.js";
+
+export interface PredictorHostOptions {
+  predictor: AnyPredictor;
+  log: Logger;
+  /** 0-based index of this worker thread (0 inline). */
+  workerIndex: number;
+  /** `ctx.metrics` in setup and predict: the app's registry inline, forwarding from a worker. */
+  metrics: PredictorMetrics;
+}
+
+/**
+ * Runs one predictor's setup and predictions in the current thread: used
+ * directly by the inline executor and inside each pool worker.
+ */
+export class PredictorHost {
+  private state: unknown;
+
+  constructor(private readonly options: PredictorHostOptions) {}
+
+  /** Runs `setup` and reports how it went; never throws. */
+  async setup(signal: AbortSignal): Promise<SetupReport> {
+    const started_at = new Date().toISOString();
+    const { predictor, workerIndex, metrics } = this.options;
+    // No `worker` key here: a pool worker's logger carries it already, and a
+    // second one would be a duplicate JSON key that strict log ingesters refuse.
+    const log = new CapturingLogger(this.options.log.child({ phase: "setup" }));
+    try {
+      this.state = await predictor.setup?.({ log, signal, workerIndex, metrics });
+      return {
+        started_at,
+        completed_at: new Date().toISOString(),
+        status: "succeeded",
+        logs: log.text(),
+      };
+    } catch (error) {
+      this.options.log.error({ err: error }, "predictor setup failed");
+      return {
+        started_at,
+        completed_at: new Date().toISOString(),
+        status: "failed",
+        logs: log.text(),
+        error: error instanceof Error ? error.message : String(error),
+      };
+    }
+  }
+
+  /** Runs `predict`; errors are thrown as-is for the caller to classify. */
+  async predict(job: PredictionJob): Promise<JobResult> {
+    const log = new CapturingLogger(this.options.log.child({ request_id: job.requestId }));
+    const ctx = {
+      state: this.state,
+      log,
+      signal: job.signal,
+      requestId: job.requestId,
+      metrics: this.options.metrics,
+    };
+    if (job.batch) {
+      const results = await this.options.predictor.predictBatch!(job.input as unknown[], ctx);
+      // Per-input errors become data, so they cross threads and fail only their input.
+      const output = Array.isArray(results)
+        ? results.map((result) =>
+            result instanceof Error ? { error: toWireError(result) } : { output: result },
+          )
+        : results;
+      return { output, logs: log.text() };
+    }
+    const output: unknown = await this.options.predictor.predict(job.input, ctx);
+    if (isAsyncIterable(output)) {
+      // A streaming predictor: hand each item on as it comes, and keep them all for non-streaming clients.
+      const chunks: unknown[] = [];
+      for await (const chunk of output) {
+        chunks.push(chunk);
+        job.onChunk?.(chunk);
+      }
+      return { output: chunks, logs: log.text() };
+    }
+    return { output, logs: log.text() };
+  }
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof (value as AsyncIterable<unknown> | null)?.[Symbol.asyncIterator] === "function";
+}

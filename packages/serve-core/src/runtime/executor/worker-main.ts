@@ -1,0 +1,98 @@
+// Entry of each pool worker thread: imports the predictor's module, runs
+// setup once, then runs predictions one at a time as the pool sends them.
+import { parentPort, workerData } from "node:worker_threads";
+import { createLogger } from "../../logger.js";
+import { forwardPredictorMetrics } from "../../metrics/predictor-metrics.js";
+import { type AnyPredictor, isPredictor } from "../../predictor.js";
+import { PredictorHost } from "./predictor-host.js";
+import {
+  type FromWorker,
+  type ToWorker,
+  toWireError,
+  transferables,
+  type WorkerBoot,
+} from "./worker-protocol.js";
+
+const boot = workerData as WorkerBoot;
+const port = parentPort!;
+const log = createLogger({ level: boot.logLevel, name: boot.predictorName }).child({
+  worker: boot.workerIndex,
+});
+const running = new Map<number, AbortController>();
+
+function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+}
+
+async function loadPredictor(): Promise<AnyPredictor> {
+  const exports = (await import(boot.moduleUrl)) as Record<string, unknown>;
+  const found = Object.values(exports).find(
+    (value): value is AnyPredictor => isPredictor(value) && value.name === boot.predictorName,
+  );
+  if (!found) {
+    throw new Error(
+      `${boot.moduleUrl} does not export a predictor named "${boot.predictorName}"; export it (e.g. \`export const predictor = definePredictor(...)\`)`,
+    );
+  }
+  return found;
+}
+
+async function main(): Promise<void> {
+  let host: PredictorHost;
+  try {
+    host = new PredictorHost({
+      predictor: await loadPredictor(),
+      log,
+      workerIndex: boot.workerIndex,
+      // ctx.metrics calls go to the main thread, which owns the registry.
+      metrics: forwardPredictorMetrics((call) => send({ type: "metric", call })),
+    });
+  } catch (error) {
+    log.error({ err: error }, "could not load the predictor module");
+    const now = new Date().toISOString();
+    send({
+      type: "setup",
+      report: {
+        started_at: now,
+        completed_at: now,
+        status: "failed",
+        logs: "",
+        error: error instanceof Error ? error.message : String(error),
+      },
+    });
+    return;
+  }
+  port.on("message", (message: ToWorker) => {
+    if (message.type === "abort") {
+      running.get(message.id)?.abort();
+      return;
+    }
+    const controller = new AbortController();
+    running.set(message.id, controller);
+    host
+      .predict({
+        input: message.input,
+        requestId: message.requestId,
+        signal: controller.signal,
+        ...(message.batch ? { batch: true } : {}),
+        ...(message.stream
+          ? {
+              onChunk: (chunk: unknown) =>
+                send({ type: "chunk", id: message.id, chunk }, transferables(chunk)),
+            }
+          : {}),
+      })
+      .then(({ output, logs }) =>
+        send({ type: "result", id: message.id, output, logs }, transferables(output)),
+      )
+      // Also catches an output that can't be sent (DataCloneError).
+      .catch((error: unknown) =>
+        send({ type: "failure", id: message.id, error: toWireError(error), logs: "" }),
+      )
+      .finally(() => running.delete(message.id));
+  });
+  const report = await host.setup(new AbortController().signal);
+  send({ type: "setup", report });
+}
+
+void main();

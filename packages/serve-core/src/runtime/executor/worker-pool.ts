@@ -1,0 +1,377 @@
+import type { Worker } from "node:worker_threads";
+import { ServeError } from "../../errors.js";
+import type { Logger, LogLevel } from "../../logger.js";
+import type { MetricCall, PredictorMetrics } from "../../metrics/predictor-metrics.js";
+import type {
+  Executor,
+  ExecutorState,
+  JobResult,
+  PredictionJob,
+  WorkerCounts,
+} from "./executor.js";
+import { POOL_WORKER_MARK } from "./pool-worker-context.js";
+import { RestartBackoff, type WorkerRestartPolicy } from "./restart-backoff.js";
+import { mergeSetupReports, pendingSetupReport, type SetupReport } from "./setup-report.js";
+import { startWorker } from "./start-worker.js";
+import { setWorkerOldSpaceFloor } from "./worker-heap.js";
+import { type FromWorker, fromWireError, type ToWorker, transferables } from "./worker-protocol.js";
+
+export interface WorkerPoolOptions {
+  /** URL of the module that exports the predictor. */
+  moduleUrl: string;
+  predictorName: string;
+  /** Number of worker threads; each runs one prediction at a time. */
+  size: number;
+  log: Logger;
+  logLevel: LogLevel;
+  /** How long a worker may ignore an abort before it is terminated and replaced. */
+  abortGraceMs: number;
+  /** See `setWorkerOldSpaceFloor`; 0 leaves the workers the command line's size, or V8's default. */
+  oldSpaceMb: number;
+  /** Each worker's heap limit (`resourceLimits.maxOldGenerationSizeMb`); 0 leaves V8's default. @default 0 */
+  maxOldSpaceMb?: number;
+  /** Retries of a crashed worker's replacement. @default { attempts: 5, initialDelayMs: 1_000, maxDelayMs: 30_000 } */
+  restart?: WorkerRestartPolicy;
+  /** Replays the `ctx.metrics` calls workers forward. */
+  predictorMetrics: PredictorMetrics;
+}
+
+interface PendingJob {
+  id: number;
+  job: PredictionJob;
+  resolve: (result: JobResult) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Slot {
+  index: number;
+  worker: Worker;
+  /** Replaces a worker that stopped, rather than starting the pool. */
+  replacement: boolean;
+  ready: boolean;
+  /** Its setup failed as a replacement: it is being terminated, and its exit means nothing more. */
+  retired: boolean;
+  setup: SetupReport;
+  current: PendingJob | undefined;
+  killTimer: NodeJS.Timeout | undefined;
+  /** Removes the current job's abort listener: the job's signal can outlive the job. */
+  stopListening: (() => void) | undefined;
+}
+
+const DEFAULT_RESTART: WorkerRestartPolicy = {
+  attempts: 5,
+  initialDelayMs: 1_000,
+  maxDelayMs: 30_000,
+};
+
+/**
+ * A pool of `worker_threads`, each importing the predictor module and running
+ * setup once, so CPU-bound predictions never block the HTTP thread. A worker
+ * that dies is replaced; the prediction it was running fails with 500. A
+ * replacement whose setup fails is tried again with backoff while the other
+ * workers serve; after `restart.attempts` failures in a row the pool is
+ * DEFUNCT, so liveness fails and the platform restarts the process.
+ */
+export class WorkerPool implements Executor {
+  readonly capacity: number;
+  private readonly slots: Slot[] = [];
+  private readonly queue: PendingJob[] = [];
+  /** Per worker, the report of the last setup that succeeded: `/health`'s `setup` while a replacement runs. */
+  private readonly serving: (SetupReport | undefined)[] = [];
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly backoff: RestartBackoff;
+  private nextId = 1;
+  private closing = false;
+  private setupFailed = false;
+  private defunct = false;
+  private lastRestartError: string | undefined;
+  private firstStart: Promise<void> | undefined;
+  private started = false;
+
+  constructor(private readonly options: WorkerPoolOptions) {
+    if (!Number.isInteger(options.size) || options.size < 1) {
+      throw new TypeError(`workers must be a whole number ≥ 1, got ${options.size}`);
+    }
+    this.capacity = options.size;
+    this.backoff = new RestartBackoff(options.restart ?? DEFAULT_RESTART);
+  }
+
+  get state(): ExecutorState {
+    if (this.setupFailed) return "SETUP_FAILED";
+    if (this.defunct) return "DEFUNCT";
+    return this.started && this.readyCount > 0 ? "READY" : "STARTING";
+  }
+
+  get accepting(): boolean {
+    if (!this.started || this.setupFailed || this.closing) return false;
+    // A pool that gave up still serves on the workers it has left, until the platform restarts it.
+    return !this.defunct || this.readyCount > 0;
+  }
+
+  get workers(): WorkerCounts {
+    return {
+      ready: this.readyCount,
+      total: this.capacity,
+      failed_restarts: this.backoff.pending,
+      ...(this.lastRestartError === undefined ? {} : { last_restart_error: this.lastRestartError }),
+    };
+  }
+
+  get setup(): SetupReport {
+    return this.slots.length === 0
+      ? pendingSetupReport()
+      : mergeSetupReports(this.slots.map((s) => this.serving[s.index] ?? s.setup));
+  }
+
+  private get readyCount(): number {
+    return this.slots.filter((s) => s.ready).length;
+  }
+
+  start(): Promise<void> {
+    this.firstStart ??= this.startWorkers();
+    return this.firstStart;
+  }
+
+  private async startWorkers(): Promise<void> {
+    // Before the first worker exists: V8 reads the flag when each isolate is created.
+    setWorkerOldSpaceFloor(this.options.oldSpaceMb);
+    await Promise.all(
+      Array.from({ length: this.capacity }, (_, index) => this.spawn(index, false)),
+    );
+    this.started = true;
+  }
+
+  run(job: PredictionJob): Promise<JobResult> {
+    if (this.closing) return Promise.reject(shutDown());
+    return new Promise<JobResult>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, job, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Stops every worker; queued and running jobs fail with 503 DRAINING. */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
+    for (const pending of this.queue.splice(0)) pending.reject(shutDown());
+    for (const slot of this.slots) {
+      const pending = slot.current;
+      this.release(slot);
+      pending?.reject(shutDown());
+    }
+    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+  }
+
+  /** Starts worker `index` (again, after a crash); resolves when its setup has finished. */
+  private spawn(index: number, replacement: boolean): Promise<void> {
+    const worker = startWorker(
+      {
+        [POOL_WORKER_MARK]: true,
+        moduleUrl: this.options.moduleUrl,
+        predictorName: this.options.predictorName,
+        workerIndex: index,
+        logLevel: this.options.logLevel,
+      },
+      this.options.maxOldSpaceMb ?? 0,
+    );
+    const slot: Slot = {
+      index,
+      worker,
+      replacement,
+      ready: false,
+      retired: false,
+      setup: { ...pendingSetupReport(), started_at: new Date().toISOString() },
+      current: undefined,
+      killTimer: undefined,
+      stopListening: undefined,
+    };
+    this.slots[index] = slot;
+    return new Promise<void>((resolve) => {
+      worker.on("message", (message: FromWorker) => {
+        if (message.type === "metric") {
+          this.recordMetric(message.call, index);
+          return;
+        }
+        if (message.type === "setup") {
+          this.onSetup(slot, message.report);
+          resolve();
+          return;
+        }
+        if (message.type === "chunk") {
+          if (slot.current?.id === message.id) slot.current.job.onChunk?.(message.chunk);
+          return;
+        }
+        this.finish(slot, message);
+      });
+      worker.on("error", (error) => {
+        this.options.log.error({ err: error, worker: index }, "worker thread crashed");
+      });
+      worker.on("exit", (exitCode) => {
+        this.onExit(slot, exitCode);
+        resolve();
+      });
+    });
+  }
+
+  private onSetup(slot: Slot, report: SetupReport): void {
+    slot.setup = report;
+    if (report.status === "succeeded") {
+      slot.ready = true;
+      this.serving[slot.index] = report;
+      if (slot.replacement) {
+        this.backoff.succeeded(slot.index);
+        if (this.backoff.pending === 0) this.lastRestartError = undefined;
+        this.options.log.info({ worker: slot.index }, "replacement worker is serving");
+      }
+      this.dispatch();
+      return;
+    }
+    if (!slot.replacement) {
+      this.setupFailed = true;
+      return;
+    }
+    // Its thread would idle on; the retry starts a fresh one.
+    slot.retired = true;
+    void slot.worker.terminate();
+    this.replacementFailed(slot.index, report.error ?? "setup failed");
+  }
+
+  private finish(slot: Slot, message: Extract<FromWorker, { type: "result" | "failure" }>): void {
+    const pending = slot.current;
+    if (!pending || pending.id !== message.id) return;
+    this.release(slot);
+    if (message.type === "result") pending.resolve({ output: message.output, logs: message.logs });
+    else pending.reject(fromWireError(message.error));
+    this.dispatch();
+  }
+
+  /** Records a forwarded metric call; a bad one is logged, never allowed to break the pool. */
+  private recordMetric(call: MetricCall, worker: number): void {
+    try {
+      this.options.predictorMetrics[call.kind](call.name, call.value, call.labels);
+    } catch (error) {
+      this.options.log.warn({ err: error, worker }, "dropped a predictor metric from a worker");
+    }
+  }
+
+  private onExit(slot: Slot, exitCode: number): void {
+    if (this.slots[slot.index] !== slot || slot.retired || this.closing) return;
+    const pending = slot.current;
+    const wasServing = slot.ready;
+    this.release(slot);
+    slot.ready = false;
+    pending?.reject(
+      new ServeError(
+        "WORKER_CRASHED",
+        `the worker running this prediction stopped (exit code ${exitCode}); it has been replaced`,
+      ),
+    );
+    if (wasServing) {
+      this.options.log.warn({ worker: slot.index, exitCode }, "worker thread exited; replacing it");
+      void this.spawn(slot.index, true);
+      return;
+    }
+    if (slot.setup.status !== "starting") return;
+    const error = `worker exited with code ${exitCode} during setup`;
+    slot.setup = {
+      ...slot.setup,
+      status: "failed",
+      completed_at: new Date().toISOString(),
+      error: slot.setup.error ?? error,
+    };
+    if (slot.replacement) this.replacementFailed(slot.index, error);
+    else this.setupFailed = true;
+  }
+
+  /** Tries worker `index` again after a backoff, or gives the pool up once the tries are spent. */
+  private replacementFailed(index: number, error: string): void {
+    this.lastRestartError = `worker ${index}: ${error}`;
+    const delayMs = this.backoff.failed(index);
+    if (delayMs === undefined) {
+      this.defunct = true;
+      this.options.log.error(
+        { worker: index, error, workersServing: this.readyCount },
+        "could not replace a crashed worker; giving up: /health/live now answers 503 so the platform restarts the process",
+      );
+      return;
+    }
+    this.options.log.warn(
+      { worker: index, error, retryInMs: delayMs, workersServing: this.readyCount },
+      "replacement worker failed setup; trying again",
+    );
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      if (!this.closing) void this.spawn(index, true);
+    }, delayMs);
+    timer.unref();
+    this.retryTimers.add(timer);
+  }
+
+  private release(slot: Slot): void {
+    if (slot.killTimer) clearTimeout(slot.killTimer);
+    slot.killTimer = undefined;
+    slot.stopListening?.();
+    slot.stopListening = undefined;
+    slot.current = undefined;
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) return;
+      if (!slot?.ready || slot.current) continue;
+      const pending = this.queue.shift()!;
+      if (pending.job.signal.aborted) {
+        pending.reject(pending.job.signal.reason);
+        continue;
+      }
+      const { input, requestId, signal } = pending.job;
+      const message: ToWorker = {
+        type: "run",
+        id: pending.id,
+        input,
+        requestId,
+        batch: pending.job.batch,
+        stream: pending.job.onChunk !== undefined,
+      };
+      try {
+        slot.worker.postMessage(message, transferables(input));
+      } catch (error) {
+        // e.g. a DataCloneError: the input holds something that can't cross threads.
+        pending.reject(error);
+        continue;
+      }
+      slot.current = pending;
+      const onAbort = () => this.abort(slot, pending.id);
+      signal.addEventListener("abort", onAbort, { once: true });
+      slot.stopListening = () => signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /** Tells the worker to abort; if it has not stopped after the grace period, replaces it. */
+  private abort(slot: Slot, id: number): void {
+    if (slot.current?.id !== id) return;
+    const message: ToWorker = { type: "abort", id };
+    slot.worker.postMessage(message);
+    slot.killTimer = setTimeout(() => {
+      if (slot.current?.id !== id) return;
+      this.options.log.warn(
+        { worker: slot.index, graceMs: this.options.abortGraceMs },
+        "prediction ignored its abort signal; terminating its worker",
+      );
+      void slot.worker.terminate();
+    }, this.options.abortGraceMs);
+    slot.killTimer.unref();
+  }
+}
+
+/** Why a job that never finished fails when the pool stops: a client may retry elsewhere. */
+function shutDown(): ServeError {
+  return new ServeError(
+    "DRAINING",
+    "server is shutting down; retry, another instance will answer",
+    {
+      retryAfterSeconds: 1,
+    },
+  );
+}

@@ -1,0 +1,47 @@
+import { getEventListeners } from "node:events";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../logger.js";
+import { resolveServeOptions } from "../options.js";
+import { PredictionService } from "./prediction-service.js";
+import { fixturePredictor } from "../test-support/fixture-predictor.js";
+
+// A client's signal lives as long as its connection, which keep-alive reuses
+// for request after request: a listener left on it per prediction would keep
+// every finished job reachable.
+describe("PredictionService abort listeners", () => {
+  let service: PredictionService;
+  beforeAll(async () => {
+    service = new PredictionService({
+      predictor: fixturePredictor,
+      options: resolveServeOptions({ workers: 0, logLevel: "silent" }),
+      log: createLogger({ level: "silent" }),
+    });
+    await service.start();
+  });
+  afterAll(() => service.close());
+
+  const input = (mode: string) => ({
+    text: "x",
+    count: 1,
+    mode,
+    sleep_ms: 0,
+    busy_ms: 0,
+    tally: false,
+  });
+
+  it("leaves no listener on the client's signal once a prediction has ended", async () => {
+    const client = new AbortController();
+    for (const mode of ["ok", "ok", "throw"]) {
+      await service.predict(input(mode), `r-${mode}`, client.signal).catch(() => {});
+    }
+    expect(getEventListeners(client.signal, "abort")).toEqual([]);
+  });
+
+  it("still aborts a running prediction when the client goes away", async () => {
+    const client = new AbortController();
+    const running = service.predict({ ...input("ok"), sleep_ms: 5_000 }, "r-gone", client.signal);
+    setTimeout(() => client.abort(), 20);
+    await expect(running).rejects.toMatchObject({ name: "ClientClosedError" });
+    expect(getEventListeners(client.signal, "abort")).toEqual([]);
+  });
+});
