@@ -1,11 +1,4 @@
 export { z } from "@hono/zod-openapi";
-export { type AppLifecycle, createApp, type ServekitApp } from "./http/app.js";
-export type {
-  Prediction as AsyncPrediction,
-  PredictionStatus,
-  WebhookEvent,
-} from "./runtime/async/prediction.js";
-export { coerceTextValue } from "./input/coerce-text-value.js";
 export {
   configServeOptions,
   defineConfig,
@@ -23,7 +16,10 @@ export {
   type ServeErrorOptions,
   statusForCode,
 } from "./errors.js";
-export type { SetupReport } from "./runtime/executor/setup-report.js";
+export { type AppLifecycle, createApp, type ServekitApp } from "./http/app.js";
+export { type OpenApiDocument, openApiDocument } from "./http/routes/openapi.js";
+export { type UiRoutesOptions, uiRoutes } from "./http/routes/ui.js";
+export { coerceTextValue } from "./input/coerce-text-value.js";
 export {
   type FileInput,
   type FileOptions,
@@ -47,7 +43,6 @@ export {
   type ServeOptions,
   type WebhookRetryOptions,
 } from "./options.js";
-export type { Health, HealthStatus } from "./runtime/prediction-service.js";
 export {
   type AnyPredictor,
   definePredictor,
@@ -58,7 +53,12 @@ export {
   type PredictorUiHints,
   type SetupContext,
 } from "./predictor.js";
-export { type OpenApiDocument, openApiDocument } from "./http/routes/openapi.js";
-export { type UiRoutesOptions, uiRoutes } from "./http/routes/ui.js";
+export type {
+  Prediction as AsyncPrediction,
+  PredictionStatus,
+  WebhookEvent,
+} from "./runtime/async/prediction.js";
+export type { SetupReport } from "./runtime/executor/setup-report.js";
+export type { Health, HealthStatus } from "./runtime/prediction-service.js";
 export { type RunningServer, serve } from "./serve.js";
 export { type TakenOverServeCall, takeOverServeCalls } from "./serve-takeover.js";

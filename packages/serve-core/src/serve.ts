@@ -4,11 +4,11 @@ import { serve as listen, type ServerType } from "@hono/node-server";
 import { createApp, type ServekitApp } from "./http/app.js";
 import { runClusterPrimary } from "./http/cluster-primary.js";
 import { clusterWorkerPort, reportReadyToPrimary } from "./http/cluster-worker.js";
-import { inPoolWorker } from "./runtime/executor/pool-worker-context.js";
-import { createLogger } from "./logger.js";
 import { trackOpenResponses } from "./http/open-responses.js";
+import { createLogger } from "./logger.js";
 import { resolveServeOptions, type ServeOptions } from "./options.js";
 import type { AnyPredictor } from "./predictor.js";
+import { inPoolWorker } from "./runtime/executor/pool-worker-context.js";
 import { recordTakenOverServe } from "./serve-takeover.js";
 
 /** A predictor being served over HTTP. */

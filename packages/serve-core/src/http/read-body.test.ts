@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type RunningServer, type ServeOptions, serve } from "../index.js";
-import { MAX_JSON_DEPTH } from "./read-body.js";
 import { fixturePredictor } from "../test-support/fixture-predictor.js";
 import { capturingLogger, RawConnection } from "../test-support/raw-http.js";
+import { MAX_JSON_DEPTH } from "./read-body.js";
 
 /** Serves the fixture predictor on a loopback port with a logger the test can read. */
 async function start(options: ServeOptions = {}) {

@@ -2,16 +2,16 @@ import { isAscii } from "node:buffer";
 import { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import type { z } from "zod";
-import type { ByteBudget } from "./byte-budget.js";
-import { ClientClosedError } from "./client-signal.js";
-import { coerceTextValue } from "../input/coerce-text-value.js";
 import { ServeError } from "../errors.js";
+import { coerceTextValue } from "../input/coerce-text-value.js";
 import type { FileInput } from "../input/file-input.js";
 import { sniffMediaType } from "../input/file-value.js";
 import { findFileFields } from "../input/find-file-fields.js";
 import { nestsDeeperThan } from "../input/json-depth.js";
 import { findBase64FileValues } from "../input/json-file-values.js";
 import { multipartPartBytes, sniffedFilePart } from "../input/multipart-part-bytes.js";
+import type { ByteBudget } from "./byte-budget.js";
+import { ClientClosedError } from "./client-signal.js";
 
 /** Arrays and objects nested deeper than this in a request body get 400. */
 export const MAX_JSON_DEPTH = 64;

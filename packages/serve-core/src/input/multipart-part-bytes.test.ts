@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { multipartPartBytes, sniffedFilePart } from "./multipart-part-bytes.js";
 import { makePng } from "../test-support/images.js";
+import { multipartPartBytes, sniffedFilePart } from "./multipart-part-bytes.js";
 
 function multipart(boundary: string, parts: [headers: string, body: Buffer][]): Buffer {
   return Buffer.concat([

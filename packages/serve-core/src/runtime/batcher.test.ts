@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Batcher } from "./batcher.js";
-import type { Executor, PredictionJob } from "./executor/executor.js";
 import { type RunningServer, serve } from "../index.js";
 import { tinyBatchPredictor } from "../test-support/tiny-onnx-batch-predictor.js";
 import { writeTinyModel } from "../test-support/tiny-onnx-model.js";
+import { Batcher } from "./batcher.js";
+import type { Executor, PredictionJob } from "./executor/executor.js";
 
 /** An executor that records batches and echoes each input doubled. */
 function recordingExecutor(capacity = 1) {

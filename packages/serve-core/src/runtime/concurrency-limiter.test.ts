@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConcurrencyLimiter } from "./concurrency-limiter.js";
 import { ServeError } from "../errors.js";
+import { ConcurrencyLimiter } from "./concurrency-limiter.js";
 
 describe("ConcurrencyLimiter", () => {
   it("admits up to maxConcurrency at once and the rest in FIFO order", async () => {

@@ -2,8 +2,8 @@ import { getEventListeners } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../logger.js";
 import { resolveServeOptions } from "../options.js";
-import { PredictionService } from "./prediction-service.js";
 import { fixturePredictor } from "../test-support/fixture-predictor.js";
+import { PredictionService } from "./prediction-service.js";
 
 // A client's signal lives as long as its connection, which keep-alive reuses
 // for request after request: a listener left on it per prediction would keep

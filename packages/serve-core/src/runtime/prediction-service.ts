@@ -1,18 +1,18 @@
 import { setMaxListeners } from "node:events";
-import { Batcher } from "./batcher.js";
+import { ServeError, toServeError } from "../errors.js";
 import { ByteBudget } from "../http/byte-budget.js";
 import { ClientClosedError } from "../http/client-signal.js";
-import { ConcurrencyLimiter } from "./concurrency-limiter.js";
-import { ServeError, toServeError } from "../errors.js";
-import { createExecutor } from "./executor/create-executor.js";
-import type { Executor, WorkerCounts } from "./executor/executor.js";
-import type { SetupReport } from "./executor/setup-report.js";
+import { invalidInputError } from "../input/validation-issues.js";
 import type { Logger } from "../logger.js";
 import { forwardPredictorMetrics } from "../metrics/predictor-metrics.js";
 import type { ServeMetrics } from "../metrics/serve-metrics.js";
 import type { ResolvedServeOptions } from "../options.js";
 import type { AnyPredictor } from "../predictor.js";
-import { invalidInputError } from "../input/validation-issues.js";
+import { Batcher } from "./batcher.js";
+import { ConcurrencyLimiter } from "./concurrency-limiter.js";
+import { createExecutor } from "./executor/create-executor.js";
+import type { Executor, WorkerCounts } from "./executor/executor.js";
+import type { SetupReport } from "./executor/setup-report.js";
 
 /** Status values of `/health`, as Cog names them. */
 export type HealthStatus = "STARTING" | "READY" | "BUSY" | "SETUP_FAILED" | "DEFUNCT";

@@ -1,9 +1,9 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode, StatusCode } from "hono/utils/http-status";
-import { ClientClosedError } from "../client-signal.js";
 import { ServeError } from "../../errors.js";
 import type { Logger } from "../../logger.js";
+import { ClientClosedError } from "../client-signal.js";
 
 /** Sends a {@link ServeError} as its JSON body, status and `Retry-After`. */
 export function sendError(c: Context, error: ServeError): Response {

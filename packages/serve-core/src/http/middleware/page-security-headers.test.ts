@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { fixturePredictor } from "../../test-support/fixture-predictor.js";
 import { createApp } from "../app.js";
 import { uiRoutes } from "../routes/ui.js";
-import { fixturePredictor } from "../../test-support/fixture-predictor.js";
 import { scriptHash } from "./page-security-headers.js";
 
 describe("pageSecurityHeaders", () => {

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { WEBHOOK_EVENTS } from "../../runtime/async/prediction.js";
 import type { AnyPredictor } from "../../predictor.js";
+import { WEBHOOK_EVENTS } from "../../runtime/async/prediction.js";
 import { predictionSchemas } from "./prediction-schemas.js";
 
 /** `webhook` and `webhook_events_filter`, as Cog takes them. */

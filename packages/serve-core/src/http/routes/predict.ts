@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { invalidInputError } from "../../input/validation-issues.js";
 import { clientSignal } from "../client-signal.js";
 import { readRequestBody } from "../read-body.js";
-import { invalidInputError } from "../../input/validation-issues.js";
 import { bodyLimits } from "./body-limits.js";
 import { predictionSchemas } from "./prediction-schemas.js";
 import type { RouteDeps } from "./route-deps.js";

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { createRoute, z } from "@hono/zod-openapi";
+import { ServeError } from "../../errors.js";
+import { invalidInputError } from "../../input/validation-issues.js";
 import { acceptedInput } from "../../runtime/async/accepted-input.js";
 import { clientSignal } from "../client-signal.js";
-import { ServeError } from "../../errors.js";
 import { readRequestBody } from "../read-body.js";
-import { invalidInputError } from "../../input/validation-issues.js";
 import {
   asyncPredictionSchema,
   collectionUrl,

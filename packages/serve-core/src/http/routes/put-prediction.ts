@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ServeError } from "../../errors.js";
-import { readRequestBody } from "../read-body.js";
 import { invalidInputError } from "../../input/validation-issues.js";
+import { readRequestBody } from "../read-body.js";
 import {
   asyncPredictionSchema,
   collectionUrl,

@@ -1,10 +1,10 @@
 import { isDeepStrictEqual } from "node:util";
 import { ServeError } from "../../errors.js";
+import { invalidInputError } from "../../input/validation-issues.js";
 import type { Logger } from "../../logger.js";
 import type { ResolvedServeOptions } from "../../options.js";
-import type { PredictionService } from "../prediction-service.js";
 import type { AnyPredictor } from "../../predictor.js";
-import { invalidInputError } from "../../input/validation-issues.js";
+import type { PredictionService } from "../prediction-service.js";
 import { acceptedInput } from "./accepted-input.js";
 import { isFinished, type Prediction, type WebhookEvent } from "./prediction.js";
 import { PredictionJournal } from "./prediction-journal.js";
