@@ -1,4 +1,4 @@
-import { defineConfig } from "@servekit/core";
+import { defineConfig } from "@servekit/cli";
 import { MODEL_NAMES, resolveWeights } from "./src/weights/index.js";
 
 // Weights found here (env dir, weights/, ../shared/models, cache) go into the

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CommanderError } from "commander";
-import { CliError } from "./cli-error.js";
+import { CliError, isConfigError } from "./cli-error.js";
 import { createProgram } from "./program.js";
 
 const { version } = JSON.parse(
@@ -46,10 +46,13 @@ function exitCodeFor(error: unknown): number {
       process.stderr.write(`${(error.cause as Error).stack ?? error.cause}\n`);
     return error.exitCode;
   }
-  const typed =
-    error instanceof TypeError && /is invalid:|invalid serve options/.test(error.message);
+  if (isConfigError(error)) {
+    // Invalid options or serve.config.ts: a usage error, every problem listed, no stack.
+    process.stderr.write(`error: ${error.message}\n`);
+    return 2;
+  }
   process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
   if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-  else if (!typed) process.stderr.write("(run with --debug for the stack trace)\n");
-  return typed ? 2 : 1;
+  else process.stderr.write("(run with --debug for the stack trace)\n");
+  return 1;
 }

@@ -23,3 +23,22 @@ export class CliError extends Error {
 export function usageError(message: string): CliError {
   return new CliError(message, 2);
 }
+
+/**
+ * Whether `error` is @servekit/core's `ConfigError` (invalid server options
+ * or serve.config.ts): a usage error. Recognised by its name and problems
+ * rather than `instanceof`, so that an error from a second copy of core (the
+ * user's own) counts too, and the binary's entry need not load core to ask.
+ *
+ * @example
+ * if (isConfigError(error)) process.exitCode = 2;
+ */
+export function isConfigError(
+  error: unknown,
+): error is Error & { problems: readonly { path: string; message: string }[] } {
+  return (
+    error instanceof Error &&
+    error.name === "ConfigError" &&
+    Array.isArray((error as { problems?: unknown }).problems)
+  );
+}

@@ -13,25 +13,29 @@ export { type RunOptions, runServer } from "./commands/run.js";
 export { type StandaloneUiOptions, serveStandaloneUi } from "./commands/ui.js";
 export { type BuildContext, prepareBuildContext } from "./container/build-context.js";
 export {
+  type BuildSettings,
+  buildSettingsSchema,
+  parseBuildSettings,
+  type ResolvedBuildSettings,
+} from "./container/build-settings.js";
+export { generateCompose } from "./container/compose.js";
+export {
   type ComposeRestartPolicy,
   type ComposeSpec,
   type ComposeUiSpec,
   composeServiceName,
-  generateCompose,
   type ResolvedComposeSpec,
   resolveComposeSpec,
-} from "./container/compose.js";
+} from "./container/compose-spec.js";
 export type {
   BuildImageOptions,
   ContainerTool,
   ContainerToolName,
 } from "./container/container-tool.js";
 export { detectContainerTool } from "./container/detect-container-tool.js";
-export {
-  type DockerfileSpec,
-  generateDockerfile,
-  generateDockerignore,
-} from "./container/dockerfile.js";
+export { generateDockerfile, generateDockerignore } from "./container/dockerfile.js";
+export type { DockerfileSpec } from "./container/dockerfile-spec.js";
+export { defineConfig, type ServeCliConfig } from "./define-config.js";
 export {
   type CommandResult,
   type CommandRunner,

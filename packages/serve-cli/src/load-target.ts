@@ -11,15 +11,17 @@ import {
   takeOverServeCalls,
 } from "@servekit/core";
 import { CliError, usageError } from "./cli-error.js";
+import { parseBuildSettings, type ResolvedBuildSettings } from "./container/build-settings.js";
 
 const CONFIG_FILES = ["serve.config.ts", "serve.config.mts", "serve.config.js", "serve.config.mjs"];
 
 /**
- * A checked config whose `build.weights` is a list: a function there is
- * called only when {@link loadTarget} is asked to (`build`, `dockerfile`).
+ * A checked config, `build` checked by serve-cli's own schema, whose
+ * `build.weights` is a list: a function there is called only when
+ * {@link loadTarget} is asked to (`build`, `dockerfile`).
  */
 export type LoadedConfig = Omit<ResolvedServeConfig, "build"> & {
-  build?: Omit<NonNullable<ResolvedServeConfig["build"]>, "weights"> & { weights: string[] };
+  build?: Omit<ResolvedBuildSettings, "weights"> & { weights: string[] };
 };
 
 /** What {@link loadTarget} does beyond importing the predictor. */
@@ -67,14 +69,16 @@ export async function loadTarget(
   if (!existsSync(absolute)) throw usageError(`${path} does not exist (looked for ${absolute})`);
 
   let configFile: string | undefined;
-  let config: LoadedConfig = await withWeights(parseServeConfig({}), options);
+  let config: LoadedConfig = await withWeights(parseServeConfig({}), undefined, options);
   let file = absolute;
   if (statSync(absolute).isDirectory()) {
     configFile = CONFIG_FILES.map((name) => join(absolute, name)).find((f) => existsSync(f));
     if (configFile) {
       const module = await importModule(configFile);
+      const source = relative(cwd, configFile) || configFile;
       config = await withWeights(
-        parseServeConfig(module.default ?? module.config, relative(cwd, configFile) || configFile),
+        parseServeConfig(module.default ?? module.config, source),
+        source,
         options,
       );
     }
@@ -95,16 +99,23 @@ export async function loadTarget(
   return { ...(await loadPredictorModule(file, exportName)), config, configFile };
 }
 
-/** The config with `build.weights` as a list: called when asked, else empty if it is a function. */
+/**
+ * The config with `build` checked and `build.weights` as a list: a function
+ * is called when asked, else the list is empty.
+ */
 async function withWeights(
   config: ResolvedServeConfig,
+  source: string | undefined,
   options: LoadTargetOptions,
 ): Promise<LoadedConfig> {
-  const weights = config.build?.weights;
-  if (!config.build || typeof weights !== "function") return config as LoadedConfig;
-  if (!options.resolveWeights) return { ...config, build: { ...config.build, weights: [] } };
+  const { build: unchecked, ...rest } = config;
+  const build = parseBuildSettings(unchecked, source);
+  if (!build) return rest;
+  const weights = build.weights;
+  if (typeof weights !== "function") return { ...rest, build: { ...build, weights } };
+  if (!options.resolveWeights) return { ...rest, build: { ...build, weights: [] } };
   try {
-    return { ...config, build: { ...config.build, weights: await weights() } };
+    return { ...rest, build: { ...build, weights: await weights() } };
   } catch (error) {
     throw new CliError(
       `build.weights could not find the weight files: ${error instanceof Error ? error.message : error}`,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { configServeOptions, defineConfig, parseServeConfig } from "./config.js";
+import { ConfigError } from "./config-error.js";
 
 describe("parseServeConfig", () => {
   it("defaults the entry and passes server options through", () => {
@@ -26,5 +27,37 @@ describe("parseServeConfig", () => {
       exposeSetupDetails: false,
     };
     expect(configServeOptions(parseServeConfig(defineConfig(hardening)))).toEqual(hardening);
+  });
+
+  it("uses the server options' rules, messages and cross-field checks, applying no defaults", () => {
+    expect(() => parseServeConfig({ logLevel: "loud", apiKeys: ["short"] })).toThrow(
+      /serve.config.ts is invalid:\n- `logLevel`: got "loud"; must be one of trace, .*\n- `apiKeys.0`: must be at least 8 characters/,
+    );
+    expect(() =>
+      parseServeConfig({ workerRestart: { initialDelayMs: 10, maxDelayMs: 1 } }),
+    ).toThrow("`workerRestart`: delays must satisfy 0 ≤ initialDelayMs ≤ maxDelayMs, got 10 and 1");
+    expect(configServeOptions(parseServeConfig({ workerRestart: { attempts: 2 } }))).toEqual({
+      workerRestart: { attempts: 2 },
+    });
+  });
+
+  it("throws a ConfigError naming the file", () => {
+    try {
+      parseServeConfig({ port: "8000" }, "serve.config.ts");
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).source).toBe("serve.config.ts");
+      expect((error as ConfigError).problems).toEqual([
+        { path: "port", message: "must be 0–65535", received: '"8000"' },
+      ]);
+    }
+  });
+
+  it("accepts a build section without checking it (serve-cli does), and keeps it out of the server options", () => {
+    const build = { weights: () => ["model.onnx"], env: { A: "1" }, anything: true };
+    const config = parseServeConfig({ port: 9000, build });
+    expect(config.build).toBe(build);
+    expect(configServeOptions(config)).toEqual({ port: 9000 });
   });
 });

@@ -1,109 +1,75 @@
 import { z } from "zod";
-import type { ServeOptions } from "./options.js";
-
-const LogLevel = z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]);
+import { ConfigError, configProblems } from "./config-error.js";
+import { checkServeOptionRules, everyProblem } from "./serve-option-rules.js";
+import { type ServeOptions, serveOptionsShape } from "./serve-options-schema.js";
 
 /**
- * Schema of `serve.config.ts`: the predictor entry plus server options.
- * Unknown keys are errors, so typos surface.
+ * The option fields without their defaults: a config file passes on only
+ * what it sets, so that options from `serve()` and flags layered on top of
+ * it are not overridden by defaults it never wrote.
+ */
+type WithoutDefaults<S> = {
+  [K in keyof S]: S[K] extends z.ZodDefault<infer T> | z.ZodPrefault<infer T>
+    ? z.ZodOptional<T>
+    : S[K];
+};
+
+function withoutDefaults<S extends Record<string, z.ZodType>>(shape: S): WithoutDefaults<S> {
+  const fields: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(shape)) {
+    const inner =
+      field instanceof z.ZodDefault || field instanceof z.ZodPrefault
+        ? (field.unwrap() as z.ZodType)
+        : undefined;
+    fields[key] = inner
+      ? (inner instanceof z.ZodObject
+          ? z.strictObject(withoutDefaults(inner.shape as Record<string, z.ZodType>))
+          : inner
+        ).optional()
+      : field;
+  }
+  return fields as WithoutDefaults<S>;
+}
+
+/**
+ * Schema of `serve.config.ts`: the predictor entry plus every server option
+ * of `serveOptionsSchema` (same rules, no defaults applied), and a `build`
+ * section that `serve-cli` reads and checks. Unknown keys are errors, so
+ * typos surface.
  */
 export const serveConfigSchema = z
-  .object({
+  .strictObject({
     entry: z
       .string()
-      .min(1)
+      .min(1, 'must name the predictor module, e.g. "predictor.ts"')
       .default("predictor.ts")
       .describe(
         'Predictor module, optionally with an export name: "predictor.ts" or "src/model.ts:detector"',
       ),
-    port: z.number().int().min(0).max(65535).optional(),
-    host: z.string().min(1).optional(),
-    workers: z.union([z.number().int().min(0), z.literal("auto")]).optional(),
-    processes: z.union([z.number().int().min(1), z.literal("auto")]).optional(),
-    maxConcurrency: z.number().int().min(1).optional(),
-    maxQueue: z.number().int().min(0).optional(),
-    queueTimeoutMs: z.number().positive().optional(),
-    predictTimeoutMs: z.number().positive().optional(),
-    abortGraceMs: z.number().min(0).optional(),
-    workerOldSpaceMb: z.number().int().min(0).optional(),
-    workerMaxOldSpaceMb: z.number().int().min(0).optional(),
-    workerRestart: z
-      .object({
-        attempts: z.number().int().min(1).optional(),
-        initialDelayMs: z.number().min(0).optional(),
-        maxDelayMs: z.number().min(0).optional(),
-      })
-      .strict()
-      .optional(),
-    maxBodyBytes: z.number().int().min(1).optional(),
-    maxBodyBytesInFlight: z.number().int().min(1).optional(),
-    bodyReadTimeoutMs: z.number().positive().optional(),
-    shutdownGraceMs: z.number().min(0).optional(),
-    logLevel: LogLevel.optional(),
-    docs: z.boolean().optional(),
-    ui: z.boolean().optional(),
-    metrics: z.boolean().optional(),
-    exposeSetupDetails: z.boolean().optional(),
-    apiKeys: z.array(z.string().min(8, "API keys must be at least 8 characters")).optional(),
-    publicPaths: z.array(z.string().startsWith("/")).optional(),
-    rateLimit: z
-      .object({
-        requestsPerMinute: z.number().positive(),
-        burst: z.number().int().min(1).optional(),
-      })
-      .strict()
-      .optional(),
-    cors: z
-      .union([z.boolean(), z.object({ origin: z.union([z.string(), z.array(z.string())]) })])
-      .optional(),
-    journalDir: z.string().min(1).optional(),
-    predictionRetentionMs: z.number().min(0).optional(),
-    maxRetainedPredictions: z.number().int().min(0).optional(),
-    asyncRetainedInputBytes: z.number().int().min(1).optional(),
-    webhookAllowHosts: z.array(z.string().min(1)).optional(),
-    webhookDenyHosts: z.array(z.string().min(1)).optional(),
-    webhookRetry: z
-      .object({
-        attempts: z.number().int().min(1).optional(),
-        initialDelayMs: z.number().min(0).optional(),
-        maxDelayMs: z.number().min(0).optional(),
-        timeoutMs: z.number().positive().optional(),
-      })
-      .strict()
-      .optional(),
+    ...withoutDefaults(serveOptionsShape),
     build: z
-      .object({
-        weights: z
-          .union([
-            z.array(z.string().min(1)),
-            z.custom<() => string[] | Promise<string[]>>((v) => typeof v === "function", {
-              message: "expected a list of files, or a function returning one",
-            }),
-          ])
-          .default([])
-          .describe(
-            "Files copied into the image's /srv/weights layer (paths relative to the config file), or a function returning them: only `serve-cli build` and `dockerfile` call it, so finding (or downloading) weights costs nothing elsewhere",
-          ),
-        env: z
-          .record(z.string(), z.string())
-          .default({})
-          .describe("Environment variables set in the image"),
-        baseImage: z.string().min(1).optional().describe("Runtime and builder base image"),
-      })
-      .strict()
+      .unknown()
       .optional()
-      .describe("Container image settings for `serve-cli build`"),
+      .describe(
+        "Container image settings, read and checked by serve-cli (`build`, `dockerfile`): weights, env, baseImage",
+      ),
   })
-  .strict();
+  .superRefine(checkServeOptionRules, everyProblem);
 
-/** What `serve.config.ts` holds (before defaults). */
-export type ServeConfig = z.input<typeof serveConfigSchema>;
+/**
+ * What `serve.config.ts` holds (before defaults); `build` is typed by
+ * serve-cli's `defineConfig`. An interface, so that a config file's inferred
+ * type is named, not spelled out with types from core's own dependencies.
+ */
+export interface ServeConfig extends z.input<typeof serveConfigSchema> {}
 
-/** A checked config, `entry` defaulted. */
+/** A checked config, `entry` defaulted; `build` still unchecked (serve-cli checks it). */
 export type ResolvedServeConfig = z.output<typeof serveConfigSchema>;
 
 /**
- * Types a `serve.config.ts` file. CLI flags override what it sets.
+ * Types a `serve.config.ts` file's server options. CLI flags override what it
+ * sets. For container `build` settings, use `defineConfig` from
+ * `@servekit/cli`, which types those too.
  *
  * @example
  * // serve.config.ts
@@ -114,20 +80,20 @@ export function defineConfig(config: ServeConfig): ServeConfig {
 }
 
 /**
- * Checks a loaded config; throws one error listing every problem with its
- * field path, e.g. "serve.config.ts: `port`: Too big: expected number to be <=65535".
+ * Checks a loaded config; throws one {@link ConfigError} listing every
+ * problem with its field path, e.g. "serve.config.ts is invalid:\n- `port`:
+ * must be 0–65535, got 70000".
  */
 export function parseServeConfig(value: unknown, source = "serve.config.ts"): ResolvedServeConfig {
-  const result = serveConfigSchema.safeParse(value ?? {});
+  const result = serveConfigSchema.safeParse(value ?? {}, { reportInput: true });
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const where = issue.path.length > 0 ? `\`${issue.path.join(".")}\`: ` : "";
-    return `- ${where}${issue.message}`;
-  });
-  throw new TypeError(`${source} is invalid:\n${problems.join("\n")}`);
+  const problems = configProblems(result.error, (path) =>
+    path.length === 0 ? Object.keys(serveConfigSchema.shape) : [],
+  );
+  throw new ConfigError(problems, { source });
 }
 
-/** The server options in a config (everything but `entry`). */
+/** The server options in a config (everything but `entry` and `build`). */
 export function configServeOptions(config: ResolvedServeConfig): ServeOptions {
   const { entry: _entry, build: _build, ...options } = config;
   return options;

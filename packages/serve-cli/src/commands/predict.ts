@@ -10,6 +10,7 @@ import {
   parseInputArgs,
 } from "../input-args.js";
 import { loadTarget } from "../load-target.js";
+import { optionFlag } from "../option-flag.js";
 import { printJson } from "../print-json.js";
 
 export interface PredictOptions {
@@ -117,7 +118,12 @@ export function registerPredictCommand(program: Command): void {
     )
     .option("-u, --url <url>", "send the prediction to this server instead of running it here")
     .option("-o, --output <file>", "write the output JSON to a file instead of stdout")
-    .option("--log-level <level>", "log level of the in-process run (logs go to stderr)", "warn")
+    .option(
+      "--log-level <level>",
+      "log level of the in-process run (logs go to stderr)",
+      optionFlag("logLevel", "--log-level"),
+      "warn",
+    )
     .addHelpText(
       "after",
       `

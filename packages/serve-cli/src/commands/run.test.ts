@@ -36,3 +36,38 @@ describe("serve-cli run with an unusable journalDir", () => {
     expect(result.stderr).toContain("point it to a writable directory");
   });
 });
+
+describe("serve-cli run with invalid options", () => {
+  it("exits 2 naming the flag, in the words of the options schema", async () => {
+    for (const [args, message] of [
+      [["--port", "70000"], "error: --port must be 0–65535, got 70000"],
+      [
+        ["--workers", "-1"],
+        'error: --workers must be 0 (inline), a whole number or "auto", got -1',
+      ],
+      [
+        ["--log-level", "loud"],
+        'error: --log-level must be one of trace, debug, info, warn, error, fatal, silent, got "loud"',
+      ],
+    ] as const) {
+      const result = await runCli(["run", "echo", ...args]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(message);
+      expect(result.stderr).not.toContain("--debug");
+    }
+  });
+
+  it("exits 2 without a stack when the environment sets an invalid option", async () => {
+    const result = await runCli(["run", "echo", "--port", "0", "--host", "127.0.0.1"], {
+      env: { SERVEKIT_API_KEYS: "short" },
+      timeoutMs: 20_000,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("error: invalid serve options:");
+    expect(result.stderr).toContain(
+      "- `apiKeys.0` must be at least 8 characters (e.g. from `openssl rand -hex 16`), got one of 5 (from SERVEKIT_API_KEYS)",
+    );
+    expect(result.stderr).not.toContain("short");
+    expect(result.stderr).not.toContain("--debug");
+  });
+});

@@ -8,8 +8,9 @@ import {
   serve,
 } from "@servekit/core";
 import type { Command } from "commander";
-import { CliError, usageError } from "../cli-error.js";
+import { CliError } from "../cli-error.js";
 import { loadTarget } from "../load-target.js";
+import { optionFlag } from "../option-flag.js";
 
 export interface RunOptions {
   target?: string;
@@ -92,37 +93,32 @@ function runWatching(args: string[]): Promise<void> {
   });
 }
 
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw usageError(`--port must be 0–65535, got ${value}`);
-  }
-  return port;
-}
-
-function parseWorkers(value: string): number | "auto" {
-  if (value === "auto") return "auto";
-  const workers = Number(value);
-  if (!Number.isInteger(workers) || workers < 0) {
-    throw usageError(`--workers must be a whole number ≥ 0 or "auto", got ${value}`);
-  }
-  return workers;
-}
-
 /** `serve-cli run`. */
 export function registerRunCommand(program: Command): void {
   program
     .command("run")
     .description("Serve a predictor over HTTP (flags override serve.config.ts)")
     .argument("[target]", "predictor file, file:export, or directory with serve.config.ts", ".")
-    .option("-p, --port <port>", "port to listen on (default: config, $PORT, 8000)", parsePort)
-    .option("-H, --host <host>", "interface to bind (default 0.0.0.0)")
+    .option(
+      "-p, --port <port>",
+      "port to listen on (default: config, $PORT, 8000)",
+      optionFlag("port", "--port"),
+    )
+    .option(
+      "-H, --host <host>",
+      "interface to bind (default 0.0.0.0)",
+      optionFlag("host", "--host"),
+    )
     .option(
       "-w, --workers <n>",
       'worker threads for predictions: 0 (inline), n, or "auto"',
-      parseWorkers,
+      optionFlag("workers", "--workers"),
     )
-    .option("--log-level <level>", "trace, debug, info, warn, error or silent")
+    .option(
+      "--log-level <level>",
+      "trace, debug, info, warn, error, fatal or silent",
+      optionFlag("logLevel", "--log-level"),
+    )
     .option("--watch", "restart when the predictor's source files change")
     .addHelpText(
       "after",
@@ -147,7 +143,7 @@ Examples:
           await runWatching(process.argv.slice(2).filter((arg) => arg !== "--watch"));
           return;
         }
-        const envPort = process.env.PORT ? parsePort(process.env.PORT) : undefined;
+        const envPort = process.env.PORT ? optionFlag("port", "PORT")(process.env.PORT) : undefined;
         await runServer({
           target,
           overrides: {

@@ -4,6 +4,7 @@ import { uiRoutes } from "@servekit/core";
 import type { Command } from "commander";
 import { Hono } from "hono";
 import { CliError, usageError } from "../cli-error.js";
+import { optionFlag } from "../option-flag.js";
 
 export interface StandaloneUiOptions {
   /** The backend the UI talks to (it must allow this origin: `cors` in its config). */
@@ -66,7 +67,7 @@ export function registerUiCommand(program: Command): void {
     .command("ui")
     .description("Serve only the playground UI, pointed at a running server (--url)")
     .requiredOption("-u, --url <url>", "the servekit server the UI talks to (enable CORS there)")
-    .option("-p, --port <port>", "port for the UI", (v) => Number(v), 8080)
+    .option("-p, --port <port>", "port for the UI", optionFlag("port", "--port"), 8080)
     .option("-H, --host <host>", "interface to bind (default 0.0.0.0)")
     .addHelpText(
       "after",

@@ -1,4 +1,4 @@
-import { z } from "@servekit/core";
+import { serveOptionsSchema, z } from "@servekit/core";
 import { usageError } from "../cli-error.js";
 import type { ContainerToolName } from "../container/container-tool.js";
 
@@ -71,6 +71,13 @@ const REGISTRY =
 const IMAGE =
   /^(?:[^\s@:/]+(?::[0-9]+)?\/)*([a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)(?::([\w][\w.-]{0,127}))?$/;
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// The VM runs the server on its `port` option (the same range and default),
+// less 0 ("any free port"), which no firewall rule or health check can use.
+const serverPort = serveOptionsSchema.shape.port;
+const PORT_RANGE = [
+  Math.max(1, serverPort.unwrap().minValue!),
+  serverPort.unwrap().maxValue!,
+] as const;
 
 /** Flag names, so messages speak the CLI's language. */
 const FLAGS: Record<string, string> = {
@@ -152,7 +159,7 @@ const schema = z
           "a VM name: 1–63 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen (e.g. yolov5-demo)",
         ),
       ),
-    port: wholeNumber(1, 65_535).default(8000),
+    port: wholeNumber(...PORT_RANGE).default(serverPort.def.defaultValue),
     registry: z
       .string()
       .transform((value) => value.replace(/\/+$/, ""))

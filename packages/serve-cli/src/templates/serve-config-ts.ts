@@ -6,7 +6,8 @@
  * serveConfigTs(['  workers: 2,'])
  */
 export function serveConfigTs(settings: string[]): string {
-  return `import { defineConfig } from "@servekit/core";
+  // serve-cli's defineConfig: it types the server options and the image's \`build\` settings.
+  return `import { defineConfig } from "@servekit/cli";
 
 export default defineConfig({
   entry: "predictor.ts",

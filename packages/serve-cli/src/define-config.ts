@@ -1,0 +1,22 @@
+import type { ServeConfig } from "@servekit/core";
+import type { BuildSettings } from "./container/build-settings.js";
+
+/** A `serve.config.ts`: server options (see `serveOptionsSchema`), `entry`, and `build`. */
+export type ServeCliConfig = Omit<ServeConfig, "build"> & { build?: BuildSettings };
+
+/**
+ * Types a `serve.config.ts` file, `build` settings included. CLI flags
+ * override the server options it sets.
+ *
+ * @example
+ * // serve.config.ts
+ * import { defineConfig } from "@servekit/cli";
+ * export default defineConfig({
+ *   entry: "predictor.ts",
+ *   workers: "auto",
+ *   build: { weights: ["weights/model.onnx"], env: { MODEL_DIR: "/srv/weights" } },
+ * });
+ */
+export function defineConfig(config: ServeCliConfig): ServeCliConfig {
+  return config;
+}
