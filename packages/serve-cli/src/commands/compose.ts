@@ -3,7 +3,8 @@ import { writeFile } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { usageError } from "../cli-error.js";
-import { type ComposeSpec, composeServiceName, generateCompose } from "../container/compose.js";
+import { generateCompose } from "../container/compose.js";
+import { type ComposeSpec, composeServiceName } from "../container/compose-spec.js";
 import { loadTarget, splitTarget } from "../load-target.js";
 
 export interface ComposeOptions {

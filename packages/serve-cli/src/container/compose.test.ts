@@ -1,9 +1,10 @@
 import { execFile } from "node:child_process";
-import { createServer } from "node:http";
 import { promisify } from "node:util";
+import { startFileServer } from "@servekit/test-kit";
 import { describe, expect, it } from "vitest";
 import { parse, parseDocument } from "yaml";
-import { type ComposeSpec, composeServiceName, generateCompose } from "./compose.js";
+import { generateCompose } from "./compose.js";
+import { type ComposeSpec, composeServiceName } from "./compose-spec.js";
 
 interface ComposeFile {
   services: Record<
@@ -71,12 +72,10 @@ describe("generateCompose", () => {
 
   it("the healthcheck's script exits 1 when nothing answers, 0 once ready", async () => {
     const script = compose().services.yolov5!.healthcheck!.test[3]!;
-    const server = createServer((req, res) => {
-      res.statusCode = req.url === "/health/ready" ? 200 : 404;
-      res.end();
+    const server = await startFileServer({
+      "/health/ready": (_req, res) => res.writeHead(200).end(),
     });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const port = (server.address() as { port: number }).port;
+    const port = Number(new URL(server.url).port);
     // Async: the server answers from this process's event loop.
     const probe = (p: number) =>
       promisify(execFile)(process.execPath, ["-e", script], {
@@ -88,7 +87,7 @@ describe("generateCompose", () => {
     try {
       expect(await probe(port)).toBe(0);
     } finally {
-      server.close();
+      await server.close();
     }
     expect(await probe(port)).toBe(1);
   });

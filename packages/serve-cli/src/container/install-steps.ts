@@ -1,4 +1,4 @@
-import type { DockerfileSpec } from "./dockerfile.js";
+import type { DockerfileSpec } from "./dockerfile-spec.js";
 
 /** The builder stage's steps and the folder the runtime stage copies the app from. */
 export interface BuilderSteps {
