@@ -1,11 +1,11 @@
 /**
- * Every error a client can see. One code, one HTTP status (see {@link statusForCode}).
+ * Every error that can reach a client. One code, one HTTP status (see
+ * {@link statusForCode}); `CLIENT_CLOSED` only shows as 499 in logs and metrics.
  */
 export type ErrorCode =
   | "MALFORMED_REQUEST"
   | "UNAUTHORIZED"
   | "NOT_FOUND"
-  | "METHOD_NOT_ALLOWED"
   | "CONFLICT"
   | "REQUEST_TIMEOUT"
   | "PAYLOAD_TOO_LARGE"
@@ -18,16 +18,17 @@ export type ErrorCode =
   | "TIMEOUT"
   | "PREDICTION_FAILED"
   | "WORKER_CRASHED"
-  | "INTERNAL";
+  | "INTERNAL"
+  /** The client went away before its answer: nothing is sent; logged and counted as 499. */
+  | "CLIENT_CLOSED";
 
 const STATUS_BY_CODE: Record<
   ErrorCode,
-  400 | 401 | 404 | 405 | 408 | 409 | 413 | 415 | 422 | 429 | 500 | 503 | 504
+  400 | 401 | 404 | 408 | 409 | 413 | 415 | 422 | 429 | 499 | 500 | 503 | 504
 > = {
   MALFORMED_REQUEST: 400,
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
@@ -41,6 +42,8 @@ const STATUS_BY_CODE: Record<
   PREDICTION_FAILED: 500,
   WORKER_CRASHED: 500,
   INTERNAL: 500,
+  // nginx's "client closed request": never sent (nobody is left to read it), only logged and counted.
+  CLIENT_CLOSED: 499,
 };
 
 /** The HTTP status a client gets for an {@link ErrorCode}. */
@@ -112,9 +115,16 @@ export class ServeError extends Error {
   }
 }
 
-/** Whether `value` is a {@link ServeError}, also one re-created after crossing a worker boundary. */
-export function isServeError(value: unknown): value is ServeError {
-  return value instanceof ServeError;
+/**
+ * How a prediction or upload ends when its client goes away first: nothing
+ * can be sent, and nothing went wrong on the server. Code `CLIENT_CLOSED`:
+ * logged at info with status 499, counted as `cancelled`.
+ */
+export class ClientClosedError extends ServeError {
+  constructor() {
+    super("CLIENT_CLOSED", "client closed the connection before the response");
+    this.name = "ClientClosedError";
+  }
 }
 
 /**

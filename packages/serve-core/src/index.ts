@@ -8,6 +8,13 @@ export {
   serveConfigSchema,
 } from "./config.js";
 export {
+  ConfigError,
+  type ConfigProblem,
+  configProblems,
+  formatConfigProblem,
+  isConfigError,
+} from "./config-error.js";
+export {
   type ErrorBody,
   type ErrorCode,
   type FieldIssue,
@@ -40,8 +47,11 @@ export type { MetricLabels, PredictorMetrics } from "./metrics/predictor-metrics
 export {
   type ResolvedServeOptions,
   resolveServeOptions,
+  type ServeOptionMeta,
   type ServeOptions,
+  serveOptionsSchema,
   type WebhookRetryOptions,
+  type WorkerRestartOptions,
 } from "./options.js";
 export {
   type AnyPredictor,
@@ -54,11 +64,21 @@ export {
   type SetupContext,
 } from "./predictor.js";
 export type {
+  AsyncPredictionRequest,
+  AsyncPredictions,
+} from "./runtime/async/async-predictions.js";
+export type {
   Prediction as AsyncPrediction,
   PredictionStatus,
   WebhookEvent,
 } from "./runtime/async/prediction.js";
 export type { SetupReport } from "./runtime/executor/setup-report.js";
-export type { Health, HealthStatus } from "./runtime/prediction-service.js";
+export { ModelRuntime, type ModelRuntimeHooks } from "./runtime/model-runtime.js";
+export type {
+  Health,
+  HealthStatus,
+  PredictionOutcome,
+  PredictOptions,
+} from "./runtime/runtime-types.js";
 export { type RunningServer, serve } from "./serve.js";
 export { type TakenOverServeCall, takeOverServeCalls } from "./serve-takeover.js";

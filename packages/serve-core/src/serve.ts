@@ -5,29 +5,14 @@ import { createApp, type ServekitApp } from "./http/app.js";
 import { runClusterPrimary } from "./http/cluster-primary.js";
 import { clusterWorkerPort, reportReadyToPrimary } from "./http/cluster-worker.js";
 import { trackOpenResponses } from "./http/open-responses.js";
+import type { RunningServer } from "./http/running-server.js";
 import { createLogger } from "./logger.js";
 import { resolveServeOptions, type ServeOptions } from "./options.js";
 import type { AnyPredictor } from "./predictor.js";
 import { inPoolWorker } from "./runtime/executor/pool-worker-context.js";
 import { recordTakenOverServe } from "./serve-takeover.js";
 
-/** A predictor being served over HTTP. */
-export interface RunningServer {
-  app: ServekitApp;
-  /** Base URL, e.g. `http://127.0.0.1:8000`. */
-  url: string;
-  port: number;
-  /** Resolves when setup has finished (successfully or not). */
-  ready: Promise<void>;
-  /**
-   * Graceful stop: answers new predictions 503 DRAINING (the listener stays
-   * open), waits for running and queued ones and then pending webhook
-   * deliveries (together up to `shutdownGraceMs`), answers what is still
-   * running or queued 503 DRAINING with Retry-After, stops workers, and
-   * closes the listener and its connections.
-   */
-  close(): Promise<void>;
-}
+export type { RunningServer };
 
 /**
  * Serves a predictor over HTTP. Listens at once (health says STARTING while

@@ -1,4 +1,4 @@
-import { createApp, type OpenApiDocument, openApiDocument } from "@servekit/core";
+import { type OpenApiDocument, openApiDocument } from "@servekit/core";
 import type { Command } from "commander";
 import { loadTarget } from "../load-target.js";
 import { printJson } from "../print-json.js";
@@ -13,14 +13,9 @@ export async function openApi(options: {
   target?: string;
   cwd?: string;
 }): Promise<OpenApiDocument> {
-  const { predictor } = await loadTarget(options.target, options.cwd);
-  // A predictor with no setup work is fine; one with setup runs it in the background, so skip it.
-  const app = createApp({ ...predictor, setup: undefined }, { logLevel: "silent", workers: 0 });
-  try {
-    return openApiDocument({ app, predictor });
-  } finally {
-    await app.lifecycle.close();
-  }
+  const { predictor, config, serveOptions } = await loadTarget(options.target, options.cwd);
+  // The routes served depend on `metrics`: the config file, then the module's own serve() call.
+  return openApiDocument(predictor, { metrics: serveOptions.metrics ?? config.metrics });
 }
 
 /** `serve-cli openapi`. */

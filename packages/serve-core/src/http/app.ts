@@ -1,11 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { createLogger } from "../logger.js";
-import { ServeMetrics } from "../metrics/serve-metrics.js";
-import { resolveServeOptions, type ServeOptions } from "../options.js";
+import type { ServeOptions } from "../options.js";
 import type { AnyPredictor } from "../predictor.js";
-import { AsyncPredictions } from "../runtime/async/async-predictions.js";
-import { inPoolWorker } from "../runtime/executor/pool-worker-context.js";
-import { type Health, PredictionService } from "../runtime/prediction-service.js";
+import { ModelRuntime } from "../runtime/model-runtime.js";
+import { ByteBudget } from "./byte-budget.js";
 import { accessLog } from "./middleware/access-log.js";
 import { apiKeyAuth } from "./middleware/api-key-auth.js";
 import { crossOrigin } from "./middleware/cross-origin.js";
@@ -18,7 +15,7 @@ import { registerDocsRoutes } from "./routes/docs.js";
 import { registerGetPredictionRoute } from "./routes/get-prediction.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerMetricsRoute } from "./routes/metrics.js";
-import { registerOpenApiRoute } from "./routes/openapi.js";
+import { documentedRoutes, registerOpenApiRoute } from "./routes/openapi.js";
 import { registerPredictRoute } from "./routes/predict.js";
 import { registerPredictionsRoute } from "./routes/predictions.js";
 import { registerPutPredictionRoute } from "./routes/put-prediction.js";
@@ -26,58 +23,39 @@ import { registerRootRoute } from "./routes/root.js";
 import type { RouteDeps } from "./routes/route-deps.js";
 import { uiRoutes } from "./routes/ui.js";
 
-/** Start-up and shutdown of an app made by {@link createApp}. */
-export interface AppLifecycle {
-  /** Resolves when setup has finished (check `health().status` for the result). */
-  ready: Promise<void>;
-  health(): Health;
-  /** Stops accepting predictions; resolves true once running and queued ones finished, false after `graceMs`. */
-  drain(graceMs: number): Promise<boolean>;
-  /** Waits for pending webhook deliveries; resolves true once sent (or given up), false after `graceMs`. */
-  flush(graceMs: number): Promise<boolean>;
-  /** Stops the workers and closes the async-prediction journal. */
-  close(): Promise<void>;
-}
+/** Start-up and shutdown of an app made by {@link createApp}: its {@link ModelRuntime}. */
+export type AppLifecycle = Pick<ModelRuntime, "ready" | "health" | "drain" | "flush" | "close">;
 
-/** A Hono app serving one predictor, plus its lifecycle. */
+/** A Hono app serving one predictor, plus its lifecycle (the model runtime under it). */
 export type ServekitApp = OpenAPIHono & { lifecycle: AppLifecycle };
 
 /**
- * Builds the HTTP app for a predictor and starts its setup. The result is a
- * plain Hono app: serve it yourself or mount it in another one.
+ * Builds the HTTP app for a predictor and starts its setup: a thin face over
+ * a {@link ModelRuntime} (made here from `options`, or the one given, whose
+ * own options then apply). The result is a plain Hono app: serve it yourself
+ * or mount it in another one.
  *
  * @example
  * const app = createApp(predictor, { workers: 2 });
  * parent.route("/models/echo", app);
  */
-export function createApp(predictor: AnyPredictor, options: ServeOptions = {}): ServekitApp {
-  const resolved = resolveServeOptions(options);
-  if (inPoolWorker() && resolved.workers > 0) {
-    throw new Error(
-      `createApp(${predictor.name}) ran inside one of its own worker threads (the module that defines the predictor creates the app at import time); create the app in a separate entry module`,
-    );
-  }
-  const log = resolved.logger ?? createLogger({ level: resolved.logLevel, name: predictor.name });
-  // Metrics: one registry per app (several apps may share a process).
-  const metrics = resolved.metrics
-    ? new ServeMetrics({ predictor, workers: resolved.workers, log })
-    : undefined;
-  const service = new PredictionService({ predictor, options: resolved, log, metrics });
-  metrics?.watch(service);
-  // The journal opens before setup starts: a `journalDir` that cannot be used
-  // throws here, before any worker thread exists to keep the process up.
-  let started: Promise<void> | undefined;
-  const asyncPredictions = new AsyncPredictions({
+export function createApp(
+  model: AnyPredictor | ModelRuntime,
+  options: ServeOptions = {},
+): ServekitApp {
+  const runtime = model instanceof ModelRuntime ? model : new ModelRuntime(model, options);
+  const { predictor, options: resolved, log, metrics } = runtime;
+  const app = new OpenAPIHono();
+  const deps: RouteDeps = {
+    app,
     predictor,
-    service,
+    runtime,
     options: resolved,
     log,
-    ready: Promise.resolve().then(() => started),
-  });
-  const ready = service.start();
-  started = ready;
-  const app = new OpenAPIHono();
-  const deps: RouteDeps = { app, predictor, service, options: resolved, log, asyncPredictions };
+    asyncPredictions: runtime.predictions,
+    // Bytes of request bodies being read now, at most `maxBodyBytesInFlight`.
+    receiving: new ByteBudget(resolved.maxBodyBytesInFlight),
+  };
 
   app.use(requestIdMiddleware());
   if (metrics) app.use(httpMetrics(metrics));
@@ -103,17 +81,9 @@ export function createApp(predictor: AnyPredictor, options: ServeOptions = {}): 
   if (metrics) registerMetricsRoute(deps, metrics);
   if (resolved.docs) registerDocsRoutes(deps);
   if (resolved.ui) app.route("/", uiRoutes({ title: predictor.name }));
+  // In the app's own registry too, so a parent OpenAPIHono that mounts this app documents its routes.
+  for (const route of documentedRoutes(predictor, resolved))
+    app.openAPIRegistry.registerPath(route);
 
-  const lifecycle: AppLifecycle = {
-    ready,
-    health: () => service.health(),
-    drain: (graceMs) => service.drain(graceMs),
-    flush: (graceMs) => asyncPredictions.flush(graceMs),
-    close: async () => {
-      // Journal first: what the closing workers abort stays unfinished there, to re-run on start.
-      await asyncPredictions.close();
-      await service.close();
-    },
-  };
-  return Object.assign(app, { lifecycle });
+  return Object.assign(app, { lifecycle: runtime });
 }

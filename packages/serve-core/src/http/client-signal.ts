@@ -1,12 +1,13 @@
 import type { ServerResponse } from "node:http";
 import type { Context } from "hono";
+import { ClientClosedError } from "../errors.js";
 
 /**
- * An AbortSignal that fires when the client goes away before its response is
- * sent. Under @hono/node-server it listens on Node's response directly:
- * `c.req.raw.signal` would make the adapter build a full web Request, whose
- * body stream then copies and pauses the upload that {@link readRequestBody}
- * reads straight from the socket.
+ * An AbortSignal that fires (with a {@link ClientClosedError}) when the client
+ * goes away before its response is sent. Under @hono/node-server it listens
+ * on Node's response directly: `c.req.raw.signal` would make the adapter
+ * build a full web Request, whose body stream then copies and pauses the
+ * upload that `readRequestBody` reads straight from the socket.
  */
 export function clientSignal(c: Context): AbortSignal {
   const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
@@ -16,16 +17,4 @@ export function clientSignal(c: Context): AbortSignal {
     if (!outgoing.writableFinished) controller.abort(new ClientClosedError());
   });
   return controller.signal;
-}
-
-/**
- * How a prediction ends when its client goes away first: nothing can be sent,
- * and nothing went wrong on the server. Logged at info with status 499
- * (nginx's "client closed request"), counted as `cancelled`.
- */
-export class ClientClosedError extends Error {
-  constructor() {
-    super("client closed the connection before the response");
-    this.name = "ClientClosedError";
-  }
 }

@@ -1,9 +1,9 @@
 import cluster, { type Worker } from "node:cluster";
 import { type AddressInfo, createServer } from "node:net";
 import type { Logger } from "../logger.js";
-import type { RunningServer } from "../serve.js";
 import type { ServekitApp } from "./app.js";
 import { CLUSTER_PORT_ENV, READY_MESSAGE } from "./cluster-worker.js";
+import type { RunningServer } from "./running-server.js";
 
 /** How the cluster primary runs its processes. */
 export interface ClusterPrimaryOptions {

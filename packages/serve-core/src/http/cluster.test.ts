@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
+import { type SpawnedServer, spawnServer } from "@servekit/test-kit";
 import { afterEach, describe, expect, it } from "vitest";
-import { type SpawnedServer, spawnServer } from "../test-support/spawn-server.js";
 
 const fixture = fileURLToPath(new URL("../test-support/serve-fixture.ts", import.meta.url));
 

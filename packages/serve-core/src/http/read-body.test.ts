@@ -1,8 +1,14 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { type RunningServer, type ServeOptions, serve } from "../index.js";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  createApp,
+  type RunningServer,
+  type ServekitApp,
+  type ServeOptions,
+  serve,
+} from "../index.js";
+import { MAX_JSON_DEPTH } from "../input/parse-body.js";
 import { fixturePredictor } from "../test-support/fixture-predictor.js";
 import { capturingLogger, RawConnection } from "../test-support/raw-http.js";
-import { MAX_JSON_DEPTH } from "./read-body.js";
 
 /** Serves the fixture predictor on a loopback port with a logger the test can read. */
 async function start(options: ServeOptions = {}) {
@@ -111,5 +117,25 @@ describe("reading request bodies over a real socket", () => {
     }
     const fine = `{"input":{"text":"hi","extra":${"[".repeat(MAX_JSON_DEPTH - 2)}${"]".repeat(MAX_JSON_DEPTH - 2)}}}`;
     expect((await post(`${server.url}/predictions`, fine)).status).toBe(200);
+  });
+});
+
+describe("reading request bodies in-process", () => {
+  let app: ServekitApp;
+
+  beforeAll(async () => {
+    app = createApp(fixturePredictor, { logLevel: "silent", predictTimeoutMs: 500 });
+    await app.lifecycle.ready;
+  });
+  afterAll(() => app.lifecycle.close());
+
+  it("rejects other media types with 415", async () => {
+    const res = await app.request("/predict", {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "hello",
+    });
+    expect(res.status).toBe(415);
+    expect((await res.json()).error.message).toContain("text/plain");
   });
 });

@@ -1,17 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { imageSize } from "image-size";
 import sharp from "sharp";
-import { decodeFileValue, isRawFileValue, type RawFileValue } from "./file-value.js";
+import {
+  decodeFileValue,
+  type FileInput,
+  isRawFileValue,
+  type RawFileValue,
+} from "./file-value.js";
 
-/** A file as `predict` receives it, however the client sent it. */
-export interface FileInput {
-  /** The file's bytes. */
-  data: Uint8Array;
-  /** Media type: from the upload or data URL, else sniffed from the bytes. */
-  mediaType: string;
-  /** File name, when the client sent one (multipart uploads). */
-  filename?: string;
-}
+export type { FileInput };
 
 /** An image as `predict` receives it: its bytes plus what its header says. */
 export interface ImageInput extends FileInput {

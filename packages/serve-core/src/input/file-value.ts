@@ -1,4 +1,14 @@
-import type { FileInput } from "./file-input.js";
+import { decodeBase64 } from "./base64.js";
+
+/** A file as `predict` receives it, however the client sent it. */
+export interface FileInput {
+  /** The file's bytes. */
+  data: Uint8Array;
+  /** Media type: from the upload or data URL, else sniffed from the bytes. */
+  mediaType: string;
+  /** File name, when the client sent one (multipart uploads). */
+  filename?: string;
+}
 
 /** What a client may send for a file field before it is decoded. */
 export type RawFileValue = string | Uint8Array | FileInput;
@@ -40,25 +50,6 @@ export function decodeFileValue(value: RawFileValue): FileInput | string {
   }
   const mediaType = dataUrl?.[1] || sniffMediaType(data);
   return { data, mediaType };
-}
-
-/**
- * Decodes base64 (standard or URL-safe), or returns undefined if `text` has
- * other characters. Buffer.from skips invalid characters silently, so they
- * show up as fewer bytes than the length implies; checking that is O(1),
- * where a regular expression over a multi-megabyte string is not.
- */
-function decodeBase64(text: string): Buffer | undefined {
-  const unpadded = text.endsWith("==")
-    ? text.length - 2
-    : text.endsWith("=")
-      ? text.length - 1
-      : text.length;
-  if (unpadded % 4 === 1) return undefined;
-  const data = Buffer.from(text, "base64");
-  if (data.length !== Math.floor((unpadded * 3) / 4)) return undefined;
-  // "=" inside the text also shortens the output, so a length match means every character was valid.
-  return data;
 }
 
 const SIGNATURES: [bytes: (number | undefined)[], mediaType: string][] = [

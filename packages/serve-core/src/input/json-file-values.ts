@@ -1,13 +1,7 @@
+import { decodeBase64 } from "./base64.js";
+
 /** Shorter values are left to JSON.parse: finding them would not pay off. */
 const MIN_BASE64_LENGTH = 16 * 1024;
-
-/**
- * Characters decoded per step: a multiple of 4, and few enough that each
- * step's string is a young-generation object. One megabyte string per
- * request would go to V8's old generation and force a full GC of the HTTP
- * thread every few requests.
- */
-const DECODE_STEP = 32 * 1024;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -17,7 +11,6 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const COLON = 0x3a;
 const COMMA = 0x2c;
-const EQUALS = 0x3d;
 /** JSON's whitespace (space, tab, CR, LF) is all at or below this. */
 const SPACE = 0x20;
 
@@ -76,8 +69,7 @@ export function findBase64FileValues(
       keyCounts.set(key, (keyCounts.get(key) ?? 0) + 1);
     } else if (depth === 1 && before === COLON && key !== undefined && fileKeys.has(key)) {
       const length = close - open - 1;
-      const data =
-        length >= MIN_BASE64_LENGTH ? decodeBase64Range(bytes, open + 1, close) : undefined;
+      const data = length >= MIN_BASE64_LENGTH ? decodeBase64(bytes, open + 1, close) : undefined;
       if (data) found.push({ key, start: open, end: close + 1, data });
     }
     before = QUOTE;
@@ -85,26 +77,6 @@ export function findBase64FileValues(
   }
   // With a key sent twice, JSON.parse keeps the last value; leave that to it.
   return found.filter((value) => keyCounts.get(value.key) === 1);
-}
-
-/**
- * Decodes `bytes[start, end)` as base64 (standard or URL-safe) in steps of
- * {@link DECODE_STEP} characters; undefined if any character is not base64.
- * Node's decoder skips such characters, so they show up as fewer bytes than
- * the length implies.
- */
-function decodeBase64Range(bytes: Buffer, start: number, end: number): Buffer | undefined {
-  let unpadded = end - start;
-  if (bytes[end - 1] === EQUALS) unpadded--;
-  if (bytes[end - 2] === EQUALS) unpadded--;
-  if (unpadded % 4 === 1) return undefined;
-  const data = Buffer.allocUnsafe(Math.floor((unpadded * 3) / 4));
-  let written = 0;
-  for (let at = start; at < end; at += DECODE_STEP) {
-    const text = bytes.toString("latin1", at, Math.min(at + DECODE_STEP, end));
-    written += data.write(text, written, "base64");
-  }
-  return written === data.length ? data : undefined;
 }
 
 /** Index of the quote that ends the string opened at `open`, or -1. */

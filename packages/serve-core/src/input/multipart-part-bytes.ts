@@ -1,4 +1,4 @@
-import type { FileInput } from "./file-input.js";
+import type { FileInput } from "./file-value.js";
 import { sniffMediaType } from "./file-value.js";
 
 const CRLF_CRLF = Buffer.from("\r\n\r\n");

@@ -23,7 +23,7 @@ export interface MetricsSource {
   /** Predictions waiting for a slot. */
   readonly queued: number;
   /** Whether predictions are accepted (setup done, not shutting down). */
-  readonly ready: boolean;
+  readonly isReady: boolean;
 }
 
 export interface ServeMetricsOptions {
@@ -39,7 +39,7 @@ const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 
 /**
  * The metrics of one app, in a registry of its own (several apps may share a
- * process), plus the process metrics every app shows. The prediction service
+ * process), plus the process metrics every app shows. The model runtime
  * and the HTTP middleware record into it; `GET /metrics` prints it.
  */
 export class ServeMetrics {
@@ -125,7 +125,7 @@ export class ServeMetrics {
       () => source.inFlight,
     );
     gauge("servekit_queue_depth", "Predictions waiting for a slot", () => source.queued);
-    gauge("servekit_ready", "1 while predictions are accepted", () => (source.ready ? 1 : 0));
+    gauge("servekit_ready", "1 while predictions are accepted", () => (source.isReady ? 1 : 0));
   }
 
   /** One answered HTTP request. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, serve } from "../index.js";
+import { type RunningServer, ServeError, serve } from "../index.js";
 import { tinyBatchPredictor } from "../test-support/tiny-onnx-batch-predictor.js";
 import { writeTinyModel } from "../test-support/tiny-onnx-model.js";
 import { Batcher } from "./batcher.js";
@@ -56,6 +56,29 @@ describe("Batcher", () => {
     await expect(left).rejects.toThrow("client went away");
     expect((await stays).output).toBe(4);
     expect(batches).toEqual([[2]]);
+  });
+
+  it("fails an input with the very error its predictBatch item was, inline (no wire format)", async () => {
+    const refused = new ServeError("INVALID_INPUT", "odd numbers are refused", {
+      details: [{ path: ["n"], message: "is odd" }],
+    });
+    const { executor } = recordingExecutor();
+    const run = executor.run;
+    executor.run = async (job) => {
+      const { output, logs } = await run(job);
+      const items = (output as { output: number }[]).map((item) =>
+        item.output % 4 === 2 ? { error: refused } : item,
+      );
+      return { output: items, logs };
+    };
+    const batcher = new Batcher(executor, { maxSize: 2, maxWaitMs: 1_000 });
+    const [odd, even] = await Promise.allSettled([
+      batcher.submit(1, never()),
+      batcher.submit(2, never()),
+    ]);
+    expect(odd).toEqual({ status: "rejected", reason: refused });
+    expect((odd as PromiseRejectedResult).reason).toBe(refused);
+    expect(even).toMatchObject({ status: "fulfilled", value: { output: 4 } });
   });
 });
 

@@ -1,5 +1,4 @@
 import type { Executor, JobResult } from "./executor/executor.js";
-import { fromWireError, type WireError } from "./executor/worker-protocol.js";
 
 /** Dynamic batching settings a predictor declares. */
 export interface BatchSettings {
@@ -10,7 +9,7 @@ export interface BatchSettings {
 }
 
 /** What `predictBatch` results become on their way back: one per input. */
-export type BatchItemResult = { output: unknown } | { error: WireError };
+export type BatchItemResult = { output: unknown } | { error: Error };
 
 interface Item {
   input: unknown;
@@ -106,7 +105,7 @@ export class Batcher {
       }
       items.forEach((item, i) => {
         const result = results[i]!;
-        if ("error" in result) item.reject(fromWireError(result.error));
+        if ("error" in result) item.reject(result.error);
         else item.resolve({ output: result.output, logs });
       });
     } catch (error) {

@@ -3,7 +3,7 @@ import { type ErrorBody, ServeError } from "../errors.js";
 import { createApp, type ServekitApp } from "../http/app.js";
 import type { ServeOptions } from "../options.js";
 import type { Predictor } from "../predictor.js";
-import type { Health } from "../runtime/prediction-service.js";
+import type { Health } from "../runtime/runtime-types.js";
 
 /** A predictor served in-process for tests, without a socket. */
 export interface PredictorTester<Input extends z.ZodType, Output extends z.ZodType> {

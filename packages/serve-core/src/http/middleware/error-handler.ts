@@ -3,7 +3,6 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode, StatusCode } from "hono/utils/http-status";
 import { ServeError } from "../../errors.js";
 import type { Logger } from "../../logger.js";
-import { ClientClosedError } from "../client-signal.js";
 
 /** Sends a {@link ServeError} as its JSON body, status and `Retry-After`. */
 export function sendError(c: Context, error: ServeError): Response {
@@ -18,9 +17,11 @@ export function sendError(c: Context, error: ServeError): Response {
  */
 export function errorHandler(log: Logger): ErrorHandler {
   return function handleError(error, c) {
-    if (error instanceof ServeError) return sendError(c, error);
     // Nobody is left to read a response; 499 tells the access log and metrics so.
-    if (error instanceof ClientClosedError) return c.body(null, 499 as StatusCode);
+    if (error instanceof ServeError && error.code === "CLIENT_CLOSED") {
+      return c.body(null, error.status as StatusCode);
+    }
+    if (error instanceof ServeError) return sendError(c, error);
     if (error instanceof HTTPException && error.status < 500) {
       const code = error.status === 413 ? "PAYLOAD_TOO_LARGE" : "MALFORMED_REQUEST";
       return sendError(c, new ServeError(code, error.message || "bad request"));

@@ -1,14 +1,14 @@
 import type { BodyLimits } from "../read-body.js";
 import type { RouteDeps } from "./route-deps.js";
 
-/** How the prediction routes read bodies: the options' limits, the service's budget of bytes in flight. */
+/** How the prediction routes read bodies: the options' limits, the app's budget of bytes in flight. */
 export function bodyLimits(
   options: RouteDeps["options"],
-  service: RouteDeps["service"],
+  receiving: RouteDeps["receiving"],
 ): BodyLimits {
   return {
     maxBytes: options.maxBodyBytes,
     timeoutMs: options.bodyReadTimeoutMs,
-    budget: service.receiving,
+    budget: receiving,
   };
 }

@@ -1,16 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { AnyPredictor } from "../../predictor.js";
 import { asyncPredictionSchema } from "./async-prediction-schemas.js";
 import { unknownPrediction } from "./get-prediction.js";
+import { honoPath } from "./hono-path.js";
 import type { RouteDeps } from "./route-deps.js";
 import { errorResponses } from "./schemas.js";
 
-/** `POST /predictions/{id}/cancel`: aborts an async prediction. */
-export function registerCancelPredictionRoute({
-  app,
-  predictor,
-  asyncPredictions,
-}: RouteDeps): void {
-  const route = createRoute({
+/** The OpenAPI definition of `POST /predictions/{id}/cancel`. */
+export function cancelPredictionRoute(predictor: AnyPredictor) {
+  return createRoute({
     method: "post",
     path: "/predictions/{id}/cancel",
     summary: "Cancel an async prediction",
@@ -26,9 +24,17 @@ export function registerCancelPredictionRoute({
       ...errorResponses(404),
     },
   });
-  app.openAPIRegistry.registerPath(route);
+}
 
-  app.post("/predictions/:id/cancel", (c) => {
+/** `POST /predictions/{id}/cancel`: aborts an async prediction. */
+export function registerCancelPredictionRoute({
+  app,
+  predictor,
+  asyncPredictions,
+}: RouteDeps): void {
+  const route = cancelPredictionRoute(predictor);
+
+  app.post(honoPath(route.path), (c) => {
     const id = c.req.param("id");
     const prediction = asyncPredictions.cancel(id);
     if (!prediction) throw unknownPrediction(id);

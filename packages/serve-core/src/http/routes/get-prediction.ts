@@ -1,12 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ServeError } from "../../errors.js";
+import type { AnyPredictor } from "../../predictor.js";
 import { asyncPredictionSchema } from "./async-prediction-schemas.js";
+import { honoPath } from "./hono-path.js";
 import type { RouteDeps } from "./route-deps.js";
 import { errorResponses } from "./schemas.js";
 
-/** `GET /predictions/{id}`: an async prediction's current state. */
-export function registerGetPredictionRoute({ app, predictor, asyncPredictions }: RouteDeps): void {
-  const route = createRoute({
+/** The OpenAPI definition of `GET /predictions/{id}`. */
+export function getPredictionRoute(predictor: AnyPredictor) {
+  return createRoute({
     method: "get",
     path: "/predictions/{id}",
     summary: "Read an async prediction",
@@ -22,9 +24,13 @@ export function registerGetPredictionRoute({ app, predictor, asyncPredictions }:
       ...errorResponses(404),
     },
   });
-  app.openAPIRegistry.registerPath(route);
+}
 
-  app.get("/predictions/:id", (c) => {
+/** `GET /predictions/{id}`: an async prediction's current state. */
+export function registerGetPredictionRoute({ app, predictor, asyncPredictions }: RouteDeps): void {
+  const route = getPredictionRoute(predictor);
+
+  app.get(honoPath(route.path), (c) => {
     const id = c.req.param("id");
     const prediction = asyncPredictions.get(id);
     if (!prediction) throw unknownPrediction(id);

@@ -3,7 +3,8 @@ import type { RouteDeps } from "./route-deps.js";
 import { HealthResponse } from "./schemas.js";
 import { setupDetails } from "./setup-details.js";
 
-const health = createRoute({
+/** The OpenAPI definition of `GET /health`. */
+export const healthRoute = createRoute({
   method: "get",
   path: "/health",
   summary: "Health and setup status (Cog-compatible)",
@@ -18,7 +19,8 @@ const health = createRoute({
 
 const Probe = z.object({ status: z.string() });
 
-const live = createRoute({
+/** The OpenAPI definition of `GET /health/live`. */
+export const liveRoute = createRoute({
   method: "get",
   path: "/health/live",
   summary:
@@ -33,7 +35,8 @@ const live = createRoute({
   },
 });
 
-const ready = createRoute({
+/** The OpenAPI definition of `GET /health/ready`. */
+export const readyRoute = createRoute({
   method: "get",
   path: "/health/ready",
   summary: "Readiness probe: 200 when predictions are accepted, else 503",
@@ -48,13 +51,9 @@ const ready = createRoute({
 });
 
 /** `/health` (Cog's shape) and Kubernetes-style `/health/live` and `/health/ready`. */
-export function registerHealthRoutes({ app, service, options }: RouteDeps): void {
-  app.openAPIRegistry.registerPath(health);
-  app.openAPIRegistry.registerPath(live);
-  app.openAPIRegistry.registerPath(ready);
-
-  app.get(health.path, (c) => {
-    const { status, setup, workers } = service.health();
+export function registerHealthRoutes({ app, runtime, options }: RouteDeps): void {
+  app.get(healthRoute.path, (c) => {
+    const { status, setup, workers } = runtime.health();
     return c.json({
       status,
       setup: setupDetails(setup, options.exposeSetupDetails),
@@ -68,14 +67,14 @@ export function registerHealthRoutes({ app, service, options }: RouteDeps): void
         : {}),
     });
   });
-  app.get(live.path, (c) =>
-    service.health().status === "DEFUNCT"
+  app.get(liveRoute.path, (c) =>
+    runtime.health().status === "DEFUNCT"
       ? c.json({ status: "DEFUNCT" }, 503)
       : c.json({ status: "ALIVE" }),
   );
-  app.get(ready.path, (c) => {
-    const { status, draining } = service.health();
+  app.get(readyRoute.path, (c) => {
+    const { status, draining } = runtime.health();
     if (draining) return c.json({ status: "DRAINING" }, 503);
-    return c.json({ status }, service.ready ? 200 : 503);
+    return c.json({ status }, runtime.isReady ? 200 : 503);
   });
 }

@@ -2,7 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ServeMetrics } from "../../metrics/serve-metrics.js";
 import type { RouteDeps } from "./route-deps.js";
 
-const route = createRoute({
+/** The OpenAPI definition of `GET /metrics`. */
+export const metricsRoute = createRoute({
   method: "get",
   path: "/metrics",
   summary: "Prometheus metrics: requests, predictions, queue, process and the predictor's own",
@@ -17,8 +18,7 @@ const route = createRoute({
 
 /** `GET /metrics`: the app's metrics for Prometheus to scrape. */
 export function registerMetricsRoute({ app }: RouteDeps, metrics: ServeMetrics): void {
-  app.openAPIRegistry.registerPath(route);
-  app.get(route.path, async (c) =>
+  app.get(metricsRoute.path, async (c) =>
     c.body(await metrics.text(), 200, { "Content-Type": metrics.contentType }),
   );
 }

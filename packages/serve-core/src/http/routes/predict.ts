@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { invalidInputError } from "../../input/validation-issues.js";
+import type { AnyPredictor } from "../../predictor.js";
 import { clientSignal } from "../client-signal.js";
 import { readRequestBody } from "../read-body.js";
 import { bodyLimits } from "./body-limits.js";
@@ -9,13 +9,12 @@ import { errorResponses } from "./schemas.js";
 import { setServerTiming } from "./server-timing.js";
 import { streamFormatFor, streamPrediction } from "./stream-response.js";
 
-/** `POST /predict`: the body is the input, the response is the output. */
-export function registerPredictRoute({ app, predictor, service, options }: RouteDeps): void {
+/** The OpenAPI definition of `POST /predict`, from the predictor's schemas. */
+export function predictRoute(predictor: AnyPredictor) {
   const { output, inputContent } = predictionSchemas(predictor);
-  const limits = bodyLimits(options, service);
   const streamNote =
     "Each item matches `Output`: one `event: output` per item, then `event: done` (or `event: error`).";
-  const route = createRoute({
+  return createRoute({
     method: "post",
     path: "/predict",
     summary: `Run ${predictor.name} on one input`,
@@ -39,30 +38,44 @@ export function registerPredictRoute({ app, predictor, service, options }: Route
       ...errorResponses(400, 408, 413, 415, 422, 500, 503, 504),
     },
   });
-  app.openAPIRegistry.registerPath(route);
+}
+
+/** `POST /predict`: the body is the input, the response is the output. */
+export function registerPredictRoute({
+  app,
+  predictor,
+  runtime,
+  options,
+  receiving,
+}: RouteDeps): void {
+  const limits = bodyLimits(options, receiving);
+  const route = predictRoute(predictor);
 
   app.post(route.path, async (c) => {
     const start = performance.now();
     // Before the body is read: under overload, refusing must cost next to nothing.
-    service.refuseWhenFull();
+    runtime.refuseWhenFull();
     const body = await readRequestBody(c, predictor.input, limits);
     const read = performance.now();
-    const parsed = await predictor.input.safeParseAsync(body);
-    if (!parsed.success) throw invalidInputError(parsed.error);
+    const input = await runtime.parseInput(body);
     const validated = performance.now();
     const format = predictor.stream ? streamFormatFor(c.req.header("accept")) : undefined;
     if (format) {
       return streamPrediction(
         format,
         (onChunk) =>
-          service.predict(parsed.data, c.get("requestId"), clientSignal(c), {
+          runtime.predict(input, {
+            requestId: c.get("requestId"),
+            signal: clientSignal(c),
             onChunk,
             arrivedAt: start,
           }),
         c.get("requestId"),
       );
     }
-    const outcome = await service.predict(parsed.data, c.get("requestId"), clientSignal(c), {
+    const outcome = await runtime.predict(input, {
+      requestId: c.get("requestId"),
+      signal: clientSignal(c),
       arrivedAt: start,
     });
     setServerTiming(c, {

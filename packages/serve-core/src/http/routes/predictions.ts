@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { createRoute, z } from "@hono/zod-openapi";
 import { ServeError } from "../../errors.js";
+import { acceptedInput } from "../../input/accepted-input.js";
 import { invalidInputError } from "../../input/validation-issues.js";
-import { acceptedInput } from "../../runtime/async/accepted-input.js";
+import type { AnyPredictor } from "../../predictor.js";
 import { clientSignal } from "../client-signal.js";
 import { readRequestBody } from "../read-body.js";
 import {
@@ -27,20 +28,9 @@ const Envelope = z.object({
   ...WebhookFields,
 });
 
-/**
- * `POST /predictions`: Cog's envelope around an input, with status, logs and
- * timings; with `Prefer: respond-async`, 202 at once and the prediction runs
- * in the background (see {@link AsyncPredictions}).
- */
-export function registerPredictionsRoute({
-  app,
-  predictor,
-  service,
-  options,
-  asyncPredictions,
-}: RouteDeps): void {
+/** The OpenAPI definition of `POST /predictions`, from the predictor's schemas. */
+export function predictionsRoute(predictor: AnyPredictor) {
   const { input, output } = predictionSchemas(predictor);
-  const limits = bodyLimits(options, service);
   const Response = z
     .object({
       id: z.string(),
@@ -57,7 +47,7 @@ export function registerPredictionsRoute({
       completed_at: z.string().nullable(),
     })
     .openapi("PredictionResponse");
-  const route = createRoute({
+  return createRoute({
     method: "post",
     path: "/predictions",
     summary: `Run ${predictor.name} (Cog-compatible envelope)`,
@@ -94,13 +84,29 @@ export function registerPredictionsRoute({
       ...errorResponses(400, 408, 409, 413, 415, 422, 503),
     },
   });
-  app.openAPIRegistry.registerPath(route);
+}
+
+/**
+ * `POST /predictions`: Cog's envelope around an input, with status, logs and
+ * timings; with `Prefer: respond-async`, 202 at once and the prediction runs
+ * in the background (see {@link AsyncPredictions}).
+ */
+export function registerPredictionsRoute({
+  app,
+  predictor,
+  runtime,
+  options,
+  receiving,
+  asyncPredictions,
+}: RouteDeps): void {
+  const limits = bodyLimits(options, receiving);
+  const route = predictionsRoute(predictor);
 
   app.post(route.path, async (c) => {
     const arrivedAt = performance.now();
     const createdAt = new Date().toISOString();
     // Before the body is read: under overload, refusing must cost next to nothing.
-    service.refuseWhenFull();
+    runtime.refuseWhenFull();
     // Multipart fields are the input itself (files can't nest inside JSON).
     const multipart = c.req.header("content-type")?.startsWith("multipart/form-data") ?? false;
     const body = multipart
@@ -126,17 +132,18 @@ export function registerPredictionsRoute({
       c.header("Location", prediction.urls.get);
       return c.json(prediction, 202);
     }
-    const parsed = await predictor.input.safeParseAsync(envelope.data.input);
-    if (!parsed.success) throw invalidInputError(parsed.error, ["input"]);
+    const input = await runtime.parseInput(envelope.data.input, ["input"]);
     const id = envelope.data.id ?? randomUUID();
     // Echo only what the schema took: ignored fields are not sent back.
     const base = {
       id,
-      input: acceptedInput(envelope.data.input, parsed.data),
+      input: acceptedInput(envelope.data.input, input),
       created_at: createdAt,
     };
     try {
-      const outcome = await service.predict(parsed.data, c.get("requestId"), clientSignal(c), {
+      const outcome = await runtime.predict(input, {
+        requestId: c.get("requestId"),
+        signal: clientSignal(c),
         arrivedAt,
       });
       return c.json({

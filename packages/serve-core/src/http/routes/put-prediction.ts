@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ServeError } from "../../errors.js";
 import { invalidInputError } from "../../input/validation-issues.js";
+import type { AnyPredictor } from "../../predictor.js";
 import { readRequestBody } from "../read-body.js";
 import {
   asyncPredictionSchema,
@@ -9,6 +10,7 @@ import {
   WebhookFields,
 } from "./async-prediction-schemas.js";
 import { bodyLimits } from "./body-limits.js";
+import { honoPath } from "./hono-path.js";
 import { predictionSchemas } from "./prediction-schemas.js";
 import type { RouteDeps } from "./route-deps.js";
 import { errorResponses } from "./schemas.js";
@@ -18,20 +20,11 @@ const Body = z.object({
   ...WebhookFields,
 });
 
-/**
- * `PUT /predictions/{id}`: idempotent create. The same body again returns the
- * existing prediction; a different input for that id is 409.
- */
-export function registerPutPredictionRoute({
-  app,
-  predictor,
-  options,
-  service,
-  asyncPredictions,
-}: RouteDeps): void {
+/** The OpenAPI definition of `PUT /predictions/{id}`. */
+export function putPredictionRoute(predictor: AnyPredictor) {
   const { input } = predictionSchemas(predictor);
   const schema = asyncPredictionSchema(predictor);
-  const route = createRoute({
+  return createRoute({
     method: "put",
     path: "/predictions/{id}",
     summary: "Create a prediction with your id (idempotent)",
@@ -55,9 +48,22 @@ export function registerPutPredictionRoute({
       ...errorResponses(400, 408, 409, 413, 415, 422, 503),
     },
   });
-  app.openAPIRegistry.registerPath(route);
+}
 
-  app.put("/predictions/:id", async (c) => {
+/**
+ * `PUT /predictions/{id}`: idempotent create. The same body again returns the
+ * existing prediction; a different input for that id is 409.
+ */
+export function registerPutPredictionRoute({
+  app,
+  predictor,
+  options,
+  receiving,
+  asyncPredictions,
+}: RouteDeps): void {
+  const route = putPredictionRoute(predictor);
+
+  app.put(honoPath(route.path), async (c) => {
     const id = c.req.param("id");
     if (id.length > 128) {
       throw new ServeError(
@@ -71,7 +77,7 @@ export function registerPutPredictionRoute({
         "PUT /predictions/{id} takes a JSON body (files as base64 or data: URLs), so it can be journaled and re-run",
       );
     }
-    const body = Body.safeParse(await readRequestBody(c, Body, bodyLimits(options, service)));
+    const body = Body.safeParse(await readRequestBody(c, Body, bodyLimits(options, receiving)));
     if (!body.success) throw invalidInputError(body.error);
     const { prediction } = await asyncPredictions.create({
       id,

@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { RouteDeps } from "./route-deps.js";
 
-const route = createRoute({
+/** The OpenAPI definition of `GET /`. */
+export const rootRoute = createRoute({
   method: "get",
   path: "/",
   summary: "Service information",
@@ -25,7 +26,6 @@ const route = createRoute({
 
 /** `GET /`: what this service is and where its docs are. */
 export function registerRootRoute({ app, predictor, options }: RouteDeps): void {
-  app.openAPIRegistry.registerPath(route);
   const links: Record<string, string> = {
     openapi: "/openapi.json",
     health: "/health",
@@ -35,7 +35,7 @@ export function registerRootRoute({ app, predictor, options }: RouteDeps): void 
     ...(options.ui ? { ui: "/ui" } : {}),
     ...(options.metrics ? { metrics: "/metrics" } : {}),
   };
-  app.get(route.path, (c) =>
+  app.get(rootRoute.path, (c) =>
     c.json({
       name: predictor.name,
       version: predictor.version,

@@ -1,5 +1,5 @@
 import { toServeError } from "../../errors.js";
-import type { PredictionOutcome } from "../../runtime/prediction-service.js";
+import type { PredictionOutcome } from "../../runtime/runtime-types.js";
 
 /** How a streaming prediction is sent: Server-Sent Events or one JSON object per line. */
 export type StreamFormat = "sse" | "ndjson";
@@ -25,7 +25,7 @@ export function streamFormatFor(accept: string | undefined): StreamFormat | unde
  * the first item are thrown instead, so they get their usual status code.
  *
  * @example
- * return streamPrediction("sse", (onChunk) => service.predict(input, id, signal, { onChunk }), id);
+ * return streamPrediction("sse", (onChunk) => runtime.predict(input, { requestId: id, signal, onChunk }), id);
  */
 export async function streamPrediction(
   format: StreamFormat,

@@ -1,9 +1,6 @@
-import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { definePredictor, z } from "../../index.js";
-import { resolveServeOptions } from "../../options.js";
-import { PredictionService } from "../prediction-service.js";
-import { AsyncPredictions } from "./async-predictions.js";
+import { ModelRuntime } from "../model-runtime.js";
 
 /** Takes any JSON in `meta`, so nothing in the schema bounds its depth. */
 const anything = definePredictor({
@@ -16,22 +13,18 @@ const anything = definePredictor({
 
 describe("AsyncPredictions.create", () => {
   it("refuses an input it cannot store as JSON before accepting it, leaving nothing stuck starting", async () => {
-    const options = resolveServeOptions({ logLevel: "silent", workers: 0, metrics: false });
-    const log = pino({ level: "silent" });
-    const service = new PredictionService({ predictor: anything, options, log });
-    const ready = service.start();
     const sent: string[] = [];
-    const predictions = new AsyncPredictions({
-      predictor: anything,
-      service,
-      options,
-      log,
-      ready,
-      fetch: async (url) => {
-        sent.push(String(url));
-        return new Response(null, { status: 200 });
+    const service = new ModelRuntime(
+      anything,
+      { logLevel: "silent", workers: 0, metrics: false },
+      {
+        fetch: async (url) => {
+          sent.push(String(url));
+          return new Response(null, { status: 200 });
+        },
       },
-    });
+    );
+    const predictions = service.predictions;
     try {
       // Deeper than JSON.stringify can walk: it can be neither journaled nor sent.
       let meta: Record<string, unknown> = {};

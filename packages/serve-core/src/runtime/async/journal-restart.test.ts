@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type SpawnedServer, spawnServer, waitForReady } from "@servekit/test-kit";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../../index.js";
 import { fixturePredictor } from "../../test-support/fixture-predictor.js";
 import { predictionRecord } from "../../test-support/prediction-record.js";
-import { type SpawnedServer, spawnServer, waitReady } from "../../test-support/spawn-server.js";
 import { RESTARTED_ERROR } from "./async-predictions.js";
 import type { Prediction } from "./prediction.js";
 import { JOURNAL_FILE } from "./prediction-journal.js";
@@ -41,7 +41,7 @@ describe("prediction journal", () => {
     dir = mkdtempSync(join(tmpdir(), "servekit-journal-"));
     const env = { SERVEKIT_JOURNAL_DIR: dir, WORKERS: "0" };
     server = await spawnServer(["--import", "tsx", fixture], env);
-    await waitReady(server.url);
+    await waitForReady(server.url, { child: server.child });
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
       const res = await fetch(`${server.url}/predictions`, {

@@ -1,3 +1,4 @@
+import { ServeError } from "../../errors.js";
 import { isFinished, type Prediction } from "./prediction.js";
 
 export interface PredictionStoreOptions {
@@ -8,8 +9,8 @@ export interface PredictionStoreOptions {
   /**
    * Bytes of input (as JSON) kept across all predictions. Beyond it, the
    * oldest finished predictions forget their input (`input: null`); running
-   * ones keep theirs, and {@link PredictionStore.unfinishedInputBytes} lets
-   * the caller refuse new ones.
+   * ones keep theirs, and {@link PredictionStore.assertRoomFor} refuses new
+   * ones that would pass it.
    */
   inputBudgetBytes: number;
   now?: () => number;
@@ -72,16 +73,6 @@ export class PredictionStore {
     return [...this.byId.values()];
   }
 
-  /** Bytes of the inputs of predictions still starting or processing. */
-  get unfinishedInputBytes(): number {
-    return this.unfinishedBytes;
-  }
-
-  /** Bytes of every input kept, finished or not. */
-  get keptInputBytes(): number {
-    return this.totalInputBytes;
-  }
-
   /** The size of an input as the journal and clients see it: its JSON. */
   sizeOf(input: Record<string, unknown>): number {
     let bytes = this.measured.get(input);
@@ -115,6 +106,33 @@ export class PredictionStore {
       if (!prediction || prediction.input === null) continue;
       this.forgetBytes(id);
       this.byId.set(id, { ...prediction, input: null });
+    }
+  }
+
+  /**
+   * Refuses a new prediction whose input cannot be written as JSON (422), or
+   * would take unfinished inputs past `inputBudgetBytes` (503).
+   */
+  assertRoomFor(input: Record<string, unknown>): void {
+    const budget = this.options.inputBudgetBytes;
+    let bytes: number;
+    try {
+      bytes = this.sizeOf(input);
+    } catch (error) {
+      // What cannot be written as JSON cannot be journaled, echoed or sent to a webhook.
+      throw new ServeError(
+        "INVALID_INPUT",
+        "`input` cannot be stored as JSON (nested too deeply?); send a flatter input",
+        { cause: error },
+      );
+    }
+    const unfinished = this.unfinishedBytes;
+    if (unfinished + bytes > budget) {
+      throw new ServeError(
+        "OVERLOADED",
+        `async predictions waiting to run already hold ${unfinished} bytes of input; this one (${bytes} bytes) would pass \`asyncRetainedInputBytes\` (${budget}); retry shortly`,
+        { retryAfterSeconds: 5 },
+      );
     }
   }
 }

@@ -25,7 +25,7 @@ export interface PredictionJob {
   requestId: string;
   /** Aborted on timeout, cancel or client disconnect; passed to `predict` as `ctx.signal`. */
   signal: AbortSignal;
-  /** `input` is an array for `predictBatch`; the output is one `{output}` or `{error}` per input. */
+  /** `input` is an array for `predictBatch`; the output is one `BatchItemResult` per input. */
   batch?: boolean;
   /**
    * Called with each item as a streaming `predict` (one returning an

@@ -3,7 +3,6 @@ import type { PredictorMetrics } from "../../metrics/predictor-metrics.js";
 import type { AnyPredictor } from "../../predictor.js";
 import type { JobResult, PredictionJob } from "./executor.js";
 import type { SetupReport } from "./setup-report.js";
-import { toWireError } from "./worker-protocol.js";
 
 export interface PredictorHostOptions {
   predictor: AnyPredictor;
@@ -62,10 +61,10 @@ export class PredictorHost {
     };
     if (job.batch) {
       const results = await this.options.predictor.predictBatch!(job.input as unknown[], ctx);
-      // Per-input errors become data, so they cross threads and fail only their input.
+      // Per-input errors become items of their own, so each fails only its input.
       const output = Array.isArray(results)
         ? results.map((result) =>
-            result instanceof Error ? { error: toWireError(result) } : { output: result },
+            result instanceof Error ? { error: result } : { output: result },
           )
         : results;
       return { output, logs: log.text() };

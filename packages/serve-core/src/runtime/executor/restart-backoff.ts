@@ -8,6 +8,13 @@ export interface WorkerRestartPolicy {
   maxDelayMs: number;
 }
 
+/** The pool's policy unless told otherwise: 5 tries, waits of 1 s doubling up to 30 s. */
+export const DEFAULT_RESTART_POLICY: WorkerRestartPolicy = {
+  attempts: 5,
+  initialDelayMs: 1_000,
+  maxDelayMs: 30_000,
+};
+
 /**
  * Counts the failed setups of each worker's replacements in a row and says
  * how long to wait before the next try, or that there is none left.

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
+import { type SpawnedServer, spawnServer, waitForReady } from "@servekit/test-kit";
 import { afterEach, describe, expect, it } from "vitest";
-import { type SpawnedServer, spawnServer, waitReady } from "../../test-support/spawn-server.js";
 
 const fixture = fileURLToPath(new URL("../../test-support/serve-fixture.ts", import.meta.url));
 
@@ -36,7 +36,7 @@ describe("pool worker logs", () => {
     server.child.stdout!.on("data", (chunk) => {
       raw += chunk;
     });
-    await waitReady(server.url);
+    await waitForReady(server.url, { child: server.child });
     await expect.poll(() => raw.includes("fixture setup running"), { timeout: 5_000 }).toBe(true);
     const line = raw.split("\n").find((l) => l.includes("fixture setup running"))!;
     const keys = topLevelKeys(line);

@@ -8,6 +8,7 @@ import { PredictorHost } from "./predictor-host.js";
 import {
   type FromWorker,
   type ToWorker,
+  toWireBatch,
   toWireError,
   transferables,
   type WorkerBoot,
@@ -82,9 +83,11 @@ async function main(): Promise<void> {
             }
           : {}),
       })
-      .then(({ output, logs }) =>
-        send({ type: "result", id: message.id, output, logs }, transferables(output)),
-      )
+      .then(({ output, logs }) => {
+        // A batch's per-input errors cross as data, so each fails only its input.
+        const sent = message.batch ? toWireBatch(output) : output;
+        send({ type: "result", id: message.id, output: sent, logs }, transferables(sent));
+      })
       // Also catches an output that can't be sent (DataCloneError).
       .catch((error: unknown) =>
         send({ type: "failure", id: message.id, error: toWireError(error), logs: "" }),

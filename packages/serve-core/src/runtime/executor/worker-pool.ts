@@ -1,4 +1,3 @@
-import type { Worker } from "node:worker_threads";
 import { ServeError } from "../../errors.js";
 import type { Logger, LogLevel } from "../../logger.js";
 import type { MetricCall, PredictorMetrics } from "../../metrics/predictor-metrics.js";
@@ -10,11 +9,23 @@ import type {
   WorkerCounts,
 } from "./executor.js";
 import { POOL_WORKER_MARK } from "./pool-worker-context.js";
-import { RestartBackoff, type WorkerRestartPolicy } from "./restart-backoff.js";
+import {
+  DEFAULT_RESTART_POLICY,
+  RestartBackoff,
+  type WorkerRestartPolicy,
+} from "./restart-backoff.js";
 import { mergeSetupReports, pendingSetupReport, type SetupReport } from "./setup-report.js";
 import { startWorker } from "./start-worker.js";
 import { setWorkerOldSpaceFloor } from "./worker-heap.js";
-import { type FromWorker, fromWireError, type ToWorker, transferables } from "./worker-protocol.js";
+import { type FromWorker, fromWireBatch, fromWireError } from "./worker-protocol.js";
+import {
+  newSlot,
+  type PendingJob,
+  poolStoppedError,
+  releaseSlot,
+  type Slot,
+  sendJob,
+} from "./worker-slot.js";
 
 export interface WorkerPoolOptions {
   /** URL of the module that exports the predictor. */
@@ -35,34 +46,6 @@ export interface WorkerPoolOptions {
   /** Replays the `ctx.metrics` calls workers forward. */
   predictorMetrics: PredictorMetrics;
 }
-
-interface PendingJob {
-  id: number;
-  job: PredictionJob;
-  resolve: (result: JobResult) => void;
-  reject: (error: unknown) => void;
-}
-
-interface Slot {
-  index: number;
-  worker: Worker;
-  /** Replaces a worker that stopped, rather than starting the pool. */
-  replacement: boolean;
-  ready: boolean;
-  /** Its setup failed as a replacement: it is being terminated, and its exit means nothing more. */
-  retired: boolean;
-  setup: SetupReport;
-  current: PendingJob | undefined;
-  killTimer: NodeJS.Timeout | undefined;
-  /** Removes the current job's abort listener: the job's signal can outlive the job. */
-  stopListening: (() => void) | undefined;
-}
-
-const DEFAULT_RESTART: WorkerRestartPolicy = {
-  attempts: 5,
-  initialDelayMs: 1_000,
-  maxDelayMs: 30_000,
-};
 
 /**
  * A pool of `worker_threads`, each importing the predictor module and running
@@ -93,7 +76,7 @@ export class WorkerPool implements Executor {
       throw new TypeError(`workers must be a whole number ≥ 1, got ${options.size}`);
     }
     this.capacity = options.size;
-    this.backoff = new RestartBackoff(options.restart ?? DEFAULT_RESTART);
+    this.backoff = new RestartBackoff(options.restart ?? DEFAULT_RESTART_POLICY);
   }
 
   get state(): ExecutorState {
@@ -142,7 +125,7 @@ export class WorkerPool implements Executor {
   }
 
   run(job: PredictionJob): Promise<JobResult> {
-    if (this.closing) return Promise.reject(shutDown());
+    if (this.closing) return Promise.reject(poolStoppedError());
     return new Promise<JobResult>((resolve, reject) => {
       this.queue.push({ id: this.nextId++, job, resolve, reject });
       this.dispatch();
@@ -154,11 +137,11 @@ export class WorkerPool implements Executor {
     this.closing = true;
     for (const timer of this.retryTimers) clearTimeout(timer);
     this.retryTimers.clear();
-    for (const pending of this.queue.splice(0)) pending.reject(shutDown());
+    for (const pending of this.queue.splice(0)) pending.reject(poolStoppedError());
     for (const slot of this.slots) {
       const pending = slot.current;
-      this.release(slot);
-      pending?.reject(shutDown());
+      releaseSlot(slot);
+      pending?.reject(poolStoppedError());
     }
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
   }
@@ -175,17 +158,7 @@ export class WorkerPool implements Executor {
       },
       this.options.maxOldSpaceMb ?? 0,
     );
-    const slot: Slot = {
-      index,
-      worker,
-      replacement,
-      ready: false,
-      retired: false,
-      setup: { ...pendingSetupReport(), started_at: new Date().toISOString() },
-      current: undefined,
-      killTimer: undefined,
-      stopListening: undefined,
-    };
+    const slot = newSlot(index, worker, replacement);
     this.slots[index] = slot;
     return new Promise<void>((resolve) => {
       worker.on("message", (message: FromWorker) => {
@@ -240,9 +213,11 @@ export class WorkerPool implements Executor {
   private finish(slot: Slot, message: Extract<FromWorker, { type: "result" | "failure" }>): void {
     const pending = slot.current;
     if (!pending || pending.id !== message.id) return;
-    this.release(slot);
-    if (message.type === "result") pending.resolve({ output: message.output, logs: message.logs });
-    else pending.reject(fromWireError(message.error));
+    releaseSlot(slot);
+    if (message.type === "result") {
+      const output = pending.job.batch ? fromWireBatch(message.output) : message.output;
+      pending.resolve({ output, logs: message.logs });
+    } else pending.reject(fromWireError(message.error));
     this.dispatch();
   }
 
@@ -259,7 +234,7 @@ export class WorkerPool implements Executor {
     if (this.slots[slot.index] !== slot || slot.retired || this.closing) return;
     const pending = slot.current;
     const wasServing = slot.ready;
-    this.release(slot);
+    releaseSlot(slot);
     slot.ready = false;
     pending?.reject(
       new ServeError(
@@ -308,14 +283,6 @@ export class WorkerPool implements Executor {
     this.retryTimers.add(timer);
   }
 
-  private release(slot: Slot): void {
-    if (slot.killTimer) clearTimeout(slot.killTimer);
-    slot.killTimer = undefined;
-    slot.stopListening?.();
-    slot.stopListening = undefined;
-    slot.current = undefined;
-  }
-
   private dispatch(): void {
     for (const slot of this.slots) {
       if (this.queue.length === 0) return;
@@ -325,53 +292,7 @@ export class WorkerPool implements Executor {
         pending.reject(pending.job.signal.reason);
         continue;
       }
-      const { input, requestId, signal } = pending.job;
-      const message: ToWorker = {
-        type: "run",
-        id: pending.id,
-        input,
-        requestId,
-        batch: pending.job.batch,
-        stream: pending.job.onChunk !== undefined,
-      };
-      try {
-        slot.worker.postMessage(message, transferables(input));
-      } catch (error) {
-        // e.g. a DataCloneError: the input holds something that can't cross threads.
-        pending.reject(error);
-        continue;
-      }
-      slot.current = pending;
-      const onAbort = () => this.abort(slot, pending.id);
-      signal.addEventListener("abort", onAbort, { once: true });
-      slot.stopListening = () => signal.removeEventListener("abort", onAbort);
+      sendJob(slot, pending, this.options);
     }
   }
-
-  /** Tells the worker to abort; if it has not stopped after the grace period, replaces it. */
-  private abort(slot: Slot, id: number): void {
-    if (slot.current?.id !== id) return;
-    const message: ToWorker = { type: "abort", id };
-    slot.worker.postMessage(message);
-    slot.killTimer = setTimeout(() => {
-      if (slot.current?.id !== id) return;
-      this.options.log.warn(
-        { worker: slot.index, graceMs: this.options.abortGraceMs },
-        "prediction ignored its abort signal; terminating its worker",
-      );
-      void slot.worker.terminate();
-    }, this.options.abortGraceMs);
-    slot.killTimer.unref();
-  }
-}
-
-/** Why a job that never finished fails when the pool stops: a client may retry elsewhere. */
-function shutDown(): ServeError {
-  return new ServeError(
-    "DRAINING",
-    "server is shutting down; retry, another instance will answer",
-    {
-      retryAfterSeconds: 1,
-    },
-  );
 }

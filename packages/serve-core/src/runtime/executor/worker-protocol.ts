@@ -60,6 +60,22 @@ export function fromWireError(wire: WireError): Error {
   return error;
 }
 
+/** A batch's output about to cross to the pool: each item's error as a {@link WireError}. */
+export function toWireBatch(output: unknown): unknown {
+  if (!Array.isArray(output)) return output;
+  return output.map((item: { error?: unknown }) =>
+    item?.error instanceof Error ? { error: toWireError(item.error) } : item,
+  );
+}
+
+/** A batch's output back from a worker: each item's {@link WireError} an error again. */
+export function fromWireBatch(output: unknown): unknown {
+  if (!Array.isArray(output)) return output;
+  return output.map((item: { error?: WireError }) =>
+    item?.error === undefined ? item : { error: fromWireError(item.error) },
+  );
+}
+
 /**
  * The ArrayBuffers inside `value` that can be moved rather than copied:
  * owned by one typed array and larger than Node's shared Buffer pool slab

@@ -1,22 +1,16 @@
 import { getEventListeners } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../logger.js";
-import { resolveServeOptions } from "../options.js";
 import { fixturePredictor } from "../test-support/fixture-predictor.js";
-import { PredictionService } from "./prediction-service.js";
+import { ModelRuntime } from "./model-runtime.js";
 
 // A client's signal lives as long as its connection, which keep-alive reuses
 // for request after request: a listener left on it per prediction would keep
 // every finished job reachable.
-describe("PredictionService abort listeners", () => {
-  let service: PredictionService;
+describe("ModelRuntime abort listeners", () => {
+  let service: ModelRuntime;
   beforeAll(async () => {
-    service = new PredictionService({
-      predictor: fixturePredictor,
-      options: resolveServeOptions({ workers: 0, logLevel: "silent" }),
-      log: createLogger({ level: "silent" }),
-    });
-    await service.start();
+    service = new ModelRuntime(fixturePredictor, { workers: 0, logLevel: "silent" });
+    await service.ready;
   });
   afterAll(() => service.close());
 
@@ -32,14 +26,19 @@ describe("PredictionService abort listeners", () => {
   it("leaves no listener on the client's signal once a prediction has ended", async () => {
     const client = new AbortController();
     for (const mode of ["ok", "ok", "throw"]) {
-      await service.predict(input(mode), `r-${mode}`, client.signal).catch(() => {});
+      await service
+        .predict(input(mode), { requestId: `r-${mode}`, signal: client.signal })
+        .catch(() => {});
     }
     expect(getEventListeners(client.signal, "abort")).toEqual([]);
   });
 
   it("still aborts a running prediction when the client goes away", async () => {
     const client = new AbortController();
-    const running = service.predict({ ...input("ok"), sleep_ms: 5_000 }, "r-gone", client.signal);
+    const running = service.predict(
+      { ...input("ok"), sleep_ms: 5_000 },
+      { requestId: "r-gone", signal: client.signal },
+    );
     setTimeout(() => client.abort(), 20);
     await expect(running).rejects.toMatchObject({ name: "ClientClosedError" });
     expect(getEventListeners(client.signal, "abort")).toEqual([]);

@@ -1,0 +1,42 @@
+import type { Prediction, WebhookEvent } from "./prediction.js";
+
+/** What a client asked for in `POST /predictions` (Prefer: respond-async) or `PUT /predictions/{id}`. */
+export interface AsyncPredictionRequest {
+  id: string;
+  input: Record<string, unknown>;
+  webhook?: string | undefined;
+  webhookEventsFilter?: WebhookEvent[] | undefined;
+  /** URL of the predictions collection, e.g. `http://host/predictions`, for `urls`. */
+  collectionUrl: string;
+  requestId: string;
+}
+
+/** Every webhook event: what a webhook without `webhook_events_filter` gets. */
+const ALL_EVENTS: WebhookEvent[] = ["start", "output", "logs", "completed"];
+
+/** A just-accepted prediction (`starting`) for `request`, with its accepted `input`. */
+export function predictionRecord(
+  request: AsyncPredictionRequest,
+  input: Record<string, unknown>,
+): Prediction {
+  const url = `${request.collectionUrl}/${encodeURIComponent(request.id)}`;
+  return {
+    id: request.id,
+    status: "starting",
+    input,
+    output: null,
+    error: null,
+    logs: "",
+    metrics: {},
+    created_at: new Date().toISOString(),
+    started_at: null,
+    completed_at: null,
+    urls: { get: url, cancel: `${url}/cancel` },
+    ...(request.webhook === undefined
+      ? {}
+      : {
+          webhook: request.webhook,
+          webhook_events_filter: request.webhookEventsFilter ?? ALL_EVENTS,
+        }),
+  };
+}
