@@ -5,6 +5,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@servekit/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ensureStandInBaseImage,
@@ -13,9 +14,8 @@ import {
   removeImage,
   runImage,
   STAND_IN_BASE_IMAGE,
-  waitForReady,
+  waitForContainer,
 } from "./support/container.js";
-import { freePort } from "./support/free-port.js";
 import { npm, type PackageManager, pnpm, yarn } from "./support/package-managers.js";
 import { REPO_ROOT } from "./support/paths.js";
 import { mustRun, runCommand, startServer } from "./support/user-shell.js";
@@ -75,7 +75,7 @@ describe.runIf(!missing)("servekit from a registry, outside the repository", () 
     expect(result.code).toBe(0);
     const container = runImage(image, await freePort());
     try {
-      await waitForReady(container);
+      await waitForContainer(container);
     } catch (error) {
       await container.stop();
       throw error;

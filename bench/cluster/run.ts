@@ -10,13 +10,14 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { sharedPath } from "@servekit/test-kit";
 import { closedLoop } from "../closed-loop.js";
 import { round } from "../stats.js";
 
 const { values: args } = parseArgs({ options: { seconds: { type: "string", default: "8" } } });
 const seconds = Number(args.seconds);
 const concurrency = 16;
-const imagePath = process.env.BENCH_IMAGE ?? "/work/shared/images/bus.jpg";
+const imagePath = process.env.BENCH_IMAGE ?? sharedPath("images", "bus.jpg");
 const body = Buffer.from(JSON.stringify({ image: readFileSync(imagePath).toString("base64") }));
 const serverScript = fileURLToPath(new URL("./server.ts", import.meta.url));
 

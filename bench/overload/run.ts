@@ -22,12 +22,11 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { sharedPath, waitForReady } from "@servekit/test-kit";
 import { postJson } from "../post-json.js";
 import { median, quantile, round } from "../stats.js";
-import { waitForServer } from "../wait-for-server.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(here, "../..");
 const { values: args } = parseArgs({
   options: {
     seconds: { type: "string", default: "60" },
@@ -44,16 +43,13 @@ const factor = Number(args.factor);
 const workers = Number(args.workers);
 const maxQueue = Number(args["max-queue"]);
 const queueTimeoutMs = Number(args["queue-timeout-ms"]);
-const imagePath = join(
-  process.env.SERVEKIT_SHARED_DIR ?? join(repoRoot, "../shared"),
-  "images/bus.jpg",
-);
+const imagePath = sharedPath("images", "bus.jpg");
 const resultsDir = join(here, "results");
 const serverLog = join(tmpdir(), "servekit-overload-server.log");
 const port = 18_000 + Math.floor(Math.random() * 1_000);
 const base = `http://127.0.0.1:${port}`;
 
-function startServer(): Promise<ChildProcess> {
+async function startServer(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", join(here, "server.ts")], {
     env: {
       ...process.env,
@@ -66,7 +62,8 @@ function startServer(): Promise<ChildProcess> {
     cwd: here,
   });
   child.stdout!.pipe(createWriteStream(serverLog));
-  return waitForServer(child, base);
+  await waitForReady(base, { child, timeoutMs: 300_000, intervalMs: 200 });
+  return child;
 }
 
 /** `queue;dur=1.2, predict;dur=80` → the queue duration. */

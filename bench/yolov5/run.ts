@@ -13,9 +13,9 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { sharedPath, waitForReady } from "@servekit/test-kit";
 import { postJson } from "../post-json.js";
 import { median, quantile, round } from "../stats.js";
-import { waitForServer } from "../wait-for-server.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, "../..");
@@ -31,10 +31,7 @@ const seconds = Number(args.seconds);
 const rounds = Number(args.rounds);
 const roundSeconds = Number(args["round-seconds"]);
 const soakSeconds = Number(args.soak);
-const imagePath = join(
-  process.env.SERVEKIT_SHARED_DIR ?? join(repoRoot, "../shared"),
-  "images/bus.jpg",
-);
+const imagePath = sharedPath("images", "bus.jpg");
 const tsx = ["--import", "tsx"];
 /** Seconds of load at concurrency 8 before the soak's RSS samples. */
 const SOAK_WARM_UP_S = 60;
@@ -120,7 +117,7 @@ function rssMiB(pid: number): number {
 }
 
 /** RSS of the server process and its threads (worker threads share the process). */
-function startServer(port: number): Promise<ChildProcess> {
+async function startServer(port: number): Promise<ChildProcess> {
   // With the node flags of `pnpm demo` (examples/yolov5's start script).
   const nodeArgs = ["--initial-old-space-size=64", ...tsx];
   const child = spawn(
@@ -136,7 +133,9 @@ function startServer(port: number): Promise<ChildProcess> {
       stdio: ["ignore", "inherit", "inherit"],
     },
   );
-  return waitForServer(child, `http://127.0.0.1:${port}`);
+  // Setup loads the models in every worker: give it minutes, not seconds.
+  await waitForReady(`http://127.0.0.1:${port}`, { child, timeoutMs: 300_000, intervalMs: 200 });
+  return child;
 }
 
 interface LoadResult {

@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { waitForReady } from "@servekit/test-kit";
 import { REPO_ROOT } from "./paths.js";
 
 /**
@@ -143,20 +144,13 @@ export function descendantNamed(root: number, comm: string): number {
 }
 
 /** Resolves once the container's /health/ready answers 200; fails with what it printed otherwise. */
-export async function waitForReady(
+export async function waitForContainer(
   container: RunningContainer,
   timeoutMs = 120_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const status = await fetch(`${container.url}/health/ready`).then(
-      (res) => res.status,
-      () => undefined,
-    );
-    if (status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
+  try {
+    await waitForReady(container.url, { timeoutMs, intervalMs: 500 });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}:\n${container.output()}`);
   }
-  throw new Error(
-    `${container.url} was not ready within ${timeoutMs / 1000} s:\n${container.output()}`,
-  );
 }

@@ -1,5 +1,5 @@
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sharedPath } from "@servekit/test-kit";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
-export const SHARED_DIR = process.env.SERVEKIT_SHARED_DIR ?? join(REPO_ROOT, "../shared");
+export const SHARED_DIR = sharedPath();

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildOutput, collectOutput } from "@servekit/test-kit";
 
 /** The environment a user's shell would have: none of the variables pnpm or npm set for this test run. */
 export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -14,11 +15,8 @@ export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   };
 }
 
-export interface CommandResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+/** What a command printed, and its exit code. */
+export type CommandResult = ChildOutput;
 
 /** Runs a command as a user would type it in `cwd`; resolves with its output whatever its exit code. */
 export function runCommand(
@@ -31,22 +29,7 @@ export function runCommand(
     env: userEnv(options.env),
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 300_000);
-    child.once("error", reject);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return collectOutput(child, options.timeoutMs ?? 300_000);
 }
 
 /** Like {@link runCommand}, but fails with the command's output when it exits non-zero. */

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "./free-port.js";
+import { freePort, waitForReady } from "@servekit/test-kit";
 import { REPO_ROOT } from "./paths.js";
 
 const VERDACCIO_BIN = join(REPO_ROOT, "node_modules/.bin/verdaccio");
@@ -69,27 +69,13 @@ export async function startVerdaccio(): Promise<LocalRegistry> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitForRegistry(url, child);
+    await waitForReady(url, { child, path: "/-/ping", timeoutMs: 60_000, intervalMs: 250 });
     const token = await addUser(url);
     return { url, token, authConfig: `//127.0.0.1:${port}/:_authToken=${token}`, logFile, stop };
   } catch (error) {
     await stop();
     throw error;
   }
-}
-
-async function waitForRegistry(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Verdaccio exited with code ${child.exitCode}`);
-    const ok = await fetch(`${url}-/ping`).then(
-      (res) => res.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`Verdaccio did not answer ${url}-/ping within 60 s`);
 }
 
 /** Creates a user the way `npm adduser` does (CouchDB's user document API) and returns its token. */

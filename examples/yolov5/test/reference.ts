@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sharedPath } from "@servekit/test-kit";
 
 export interface ReferenceDetection {
   class_id: number;
@@ -38,6 +38,5 @@ export function referenceImages(model: "yolov5n" | "yolov5n-fp16"): string[] {
 
 /** The shared test images folder (`SERVEKIT_SHARED_DIR`/images, default ../shared/images beside the repo). */
 export function sharedImagePath(name: string): string {
-  const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
-  return join(process.env.SERVEKIT_SHARED_DIR ?? join(repoRoot, "../shared"), "images", name);
+  return sharedPath("images", name);
 }

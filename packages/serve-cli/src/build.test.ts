@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { freePort, sharedPath } from "@servekit/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The image helpers are shared with the outside-project suite (e2e/).
 import {
@@ -9,9 +10,8 @@ import {
   removeImage,
   runImage,
   STAND_IN_BASE_IMAGE,
-  waitForReady,
+  waitForContainer,
 } from "../../../e2e/support/container.js";
-import { freePort } from "../../../e2e/support/free-port.js";
 import { REPO_ROOT, runCli } from "../test/run-cli.js";
 
 // A real image build: buildah (chroot isolation, host network) on a locally
@@ -19,7 +19,7 @@ import { REPO_ROOT, runCli } from "../test/run-cli.js";
 // Docker engine runs here and no base image can be pulled. The built image is
 // removed afterwards; the stand-in stays cached (see test/make-base-image.sh).
 const IMAGE = "localhost/servekit-yolov5:test";
-const shared = process.env.SERVEKIT_SHARED_DIR ?? join(REPO_ROOT, "../shared");
+const shared = sharedPath();
 
 interface ImageConfig {
   User: string;
@@ -77,7 +77,7 @@ describe.runIf(!missing)("serve-cli build (buildah)", () => {
   it("serves detections from the image's own CMD, and exits 0 on SIGTERM", async () => {
     const container = runImage(IMAGE, await freePort());
     try {
-      await waitForReady(container);
+      await waitForContainer(container);
       const res = await fetch(`${container.url}/predict`, {
         method: "POST",
         headers: { "content-type": "application/json" },

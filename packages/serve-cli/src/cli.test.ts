@@ -1,21 +1,12 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort, sharedPath } from "@servekit/test-kit";
 import { describe, expect, it } from "vitest";
 import { BIN, REPO_ROOT, runCli, startCli } from "../test/run-cli.js";
 
-const shared = process.env.SERVEKIT_SHARED_DIR ?? join(REPO_ROOT, "../shared");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+const shared = sharedPath();
 
 describe("serve-cli basics", () => {
   it("prints help with examples for the program and every command", async () => {

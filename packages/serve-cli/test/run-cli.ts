@@ -1,15 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { type ChildOutput, collectOutput } from "@servekit/test-kit";
 
 export const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 export const FIXTURES = fileURLToPath(new URL("./fixtures", import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+/** What the CLI printed, and its exit code. */
+export type CliResult = ChildOutput;
 
 /** Runs the built serve-cli binary as a user would, and collects its output. */
 export function runCli(
@@ -21,25 +19,7 @@ export function runCli(
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  return collect(child, options.timeoutMs ?? 60_000);
-}
-
-export function collect(child: ChildProcess, timeoutMs: number): Promise<CliResult> {
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return collectOutput(child, options.timeoutMs ?? 60_000);
 }
 
 /** Starts `serve-cli run …` and resolves once it printed "ready", with its URL. */
@@ -52,7 +32,7 @@ export function startCli(
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const result = collect(child, 120_000);
+  const result = collectOutput(child, 120_000);
   return new Promise((resolve, reject) => {
     let stderr = "";
     child.stderr?.on("data", (chunk) => {

@@ -1,7 +1,7 @@
 import { request } from "node:http";
 import { fileURLToPath } from "node:url";
+import { type SpawnedServer, spawnServer, waitForReady } from "@servekit/test-kit";
 import { afterEach, describe, expect, it } from "vitest";
-import { type SpawnedServer, spawnServer, waitReady } from "./test-support/spawn-server.js";
 
 const fixture = fileURLToPath(new URL("./test-support/serve-fixture.ts", import.meta.url));
 const singleFile = fileURLToPath(new URL("./test-support/single-file-server.ts", import.meta.url));
@@ -15,7 +15,7 @@ describe("serve", () => {
 
   it("refuses a 25 MB body with 413 over a real socket, and keeps serving", async () => {
     server = await spawnServer(["--import", "tsx", fixture]);
-    await waitReady(server.url);
+    await waitForReady(server.url, { child: server.child });
     const huge = JSON.stringify({ text: "x", image: "A".repeat(25 * 1024 * 1024) });
     const res = await fetch(`${server.url}/predict`, {
       method: "POST",
@@ -34,7 +34,7 @@ describe("serve", () => {
 
   it("refuses an oversized chunked body (no Content-Length) with 413 too", async () => {
     server = await spawnServer(["--import", "tsx", fixture]);
-    await waitReady(server.url);
+    await waitForReady(server.url, { child: server.child });
     const chunk = new TextEncoder().encode("A".repeat(1024 * 1024));
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
@@ -55,7 +55,7 @@ describe("serve", () => {
 
   it("finishes a running prediction on SIGTERM, refuses new ones, then exits 0", async () => {
     server = await spawnServer(["--import", "tsx", fixture], { WORKERS: "1" });
-    await waitReady(server.url);
+    await waitForReady(server.url, { child: server.child });
     const slow = fetch(`${server.url}/predict`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -72,7 +72,7 @@ describe("serve", () => {
 
   it("serves a module that defines the predictor and calls serve() itself, with workers", async () => {
     server = await spawnServer(["--import", "tsx", singleFile]);
-    await waitReady(server.url);
+    await waitForReady(server.url, { child: server.child });
     const res = await fetch(`${server.url}/predict`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -85,7 +85,7 @@ describe("serve", () => {
 
   it("logs a client that hangs up, queued or running, as 499 at info, and keeps serving", async () => {
     server = await spawnServer(["--import", "tsx", fixture]);
-    await waitReady(server.url);
+    await waitForReady(server.url, { child: server.child });
     // Inline, one prediction runs at a time: the second one waits in the queue.
     const hangUpLater = (sleepMs: number) => {
       const req = request(`${server!.url}/predict`, {
@@ -122,7 +122,7 @@ describe("serve", () => {
 
   it("sheds load beyond its queue with 503 + Retry-After, answers the rest, and stays up", async () => {
     server = await spawnServer(["--import", "tsx", fixture], { WORKERS: "1", MAX_QUEUE: "4" });
-    await waitReady(server.url);
+    await waitForReady(server.url, { child: server.child });
     const send = () =>
       fetch(`${server!.url}/predict`, {
         method: "POST",
@@ -142,7 +142,7 @@ describe("serve", () => {
 
   it("finishes every accepted prediction when SIGTERM arrives under load", async () => {
     server = await spawnServer(["--import", "tsx", fixture], { WORKERS: "1" });
-    await waitReady(server.url);
+    await waitForReady(server.url, { child: server.child });
     const inFlight = Array.from({ length: 8 }, (_, i) =>
       fetch(`${server!.url}/predict`, {
         method: "POST",

@@ -2,10 +2,6 @@ import { createHash } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DownloadError } from "./download-error.js";
-import { type DownloadFileOptions, downloadFile } from "./download-file.js";
-import type { DownloadProgress } from "./download-progress.js";
 import {
   closeMidBody,
   type FileServer,
@@ -14,7 +10,11 @@ import {
   serveBytes,
   stallAfter,
   startFileServer,
-} from "./test-support/file-server.js";
+} from "@servekit/test-kit";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DownloadError } from "./download-error.js";
+import { type DownloadFileOptions, downloadFile } from "./download-file.js";
+import type { DownloadProgress } from "./download-progress.js";
 import { rejectionOf } from "./test-support/rejection-of.js";
 
 const payload = Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 31) % 251));

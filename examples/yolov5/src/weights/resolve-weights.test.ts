@@ -2,11 +2,11 @@ import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type FileServer, serveBytes, startFileServer } from "@servekit/test-kit";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DownloadError } from "./download-error.js";
 import { resolveLabels } from "./resolve-labels.js";
 import { resolveWeights } from "./resolve-weights.js";
-import { type FileServer, serveBytes, startFileServer } from "./test-support/file-server.js";
 import { rejectionOf } from "./test-support/rejection-of.js";
 import { WeightsNotFoundError } from "./weights-not-found-error.js";
 

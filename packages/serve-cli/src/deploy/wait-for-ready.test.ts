@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { freePort } from "@servekit/test-kit";
 import { describe, expect, it } from "vitest";
 import { CliError } from "../cli-error.js";
 import { waitForReady } from "./wait-for-ready.js";
@@ -28,10 +29,7 @@ describe("waitForReady", () => {
 
   it("reports a refused connection and the hint when time runs out", async () => {
     // A port that was just free: nothing listens there.
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise((resolve) => server.close(resolve));
+    const port = await freePort();
     const error = await waitForReady(`http://127.0.0.1:${port}/health/ready`, {
       timeoutMs: 50,
       intervalMs: 20,

@@ -1,17 +1,10 @@
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { sharedPath } from "@servekit/test-kit";
 import sharp from "sharp";
-
-/** The team's shared fixtures (models, images): `SERVEKIT_SHARED_DIR`, else `../shared` beside the repo. */
-export function sharedDir(): string {
-  const repoRoot = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../../..");
-  return process.env.SERVEKIT_SHARED_DIR ?? join(repoRoot, "../shared");
-}
 
 /** Bytes of a file from the shared images folder, e.g. `sharedImage("bus.jpg")`. */
 export function sharedImage(name: string): Buffer {
-  return readFileSync(join(sharedDir(), "images", name));
+  return readFileSync(sharedPath("images", name));
 }
 
 /** A small generated PNG (a colour gradient), for tests that need any valid image. */

@@ -1,20 +1,27 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 
+/** A server process started by {@link spawnServer}. */
 export interface SpawnedServer {
   child: ChildProcess;
+  /** The URL from its "serving" log line, e.g. "http://127.0.0.1:41234". */
   url: string;
-  /** Every JSON log line the server wrote so far. */
+  /** Every JSON log line the server wrote so far (it keeps growing). */
   logs: Record<string, unknown>[];
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
 }
 
 /**
- * Starts `node <args>` and waits for its "serving" log line to learn the URL.
+ * Starts `node <args>` with `env` added to this process's environment, and
+ * resolves once the server logs its JSON "serving …" line with its URL.
+ * Rejects, with what the server wrote on stderr, when it exits first or when
+ * `timeoutMs` passes. It is listening then, not necessarily ready: follow it
+ * with {@link waitForReady} where setup matters.
  *
  * @example
- * const server = await spawnServer(["--import", "tsx", "serve-fixture.ts"]);
+ * const server = await spawnServer(["--import", "tsx", "serve-fixture.ts"], { WORKERS: "1" });
+ * await waitForReady(server.url, { child: server.child });
  */
 export function spawnServer(
   args: string[],
@@ -38,9 +45,10 @@ export function spawnServer(
       () => reject(new Error(`server did not start in ${timeoutMs} ms: ${stderr}`)),
       timeoutMs,
     );
-    void exited.then((code) =>
-      reject(new Error(`server exited with ${code} before listening: ${stderr}`)),
-    );
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening: ${stderr}`));
+    });
     createInterface({ input: child.stdout! }).on("line", (line) => {
       let entry: Record<string, unknown>;
       try {
@@ -55,14 +63,4 @@ export function spawnServer(
       }
     });
   });
-}
-
-/** Resolves once `${url}/health/ready` answers 200 (polling every 50 ms, up to 10 s). */
-export async function waitReady(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const res = await fetch(`${url}/health/ready`).catch(() => undefined);
-    if (res?.status === 200) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${url} never became ready`);
 }
