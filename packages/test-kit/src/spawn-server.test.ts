@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { spawnServer } from "./spawn-server.js";
 
@@ -39,8 +40,21 @@ describe("spawnServer", () => {
     ).rejects.toThrow("server exited with 2 before listening: port 80 is taken");
   });
 
-  it("rejects when no 'serving' line comes in time", async () => {
-    const started = spawnServer(["-e", fakeServer([{ msg: "still loading" }])], {}, 300);
+  it("rejects when no 'serving' line comes in time, and stops the process", async () => {
+    const marker = `still loading ${process.pid}-${Date.now()}`;
+    const started = spawnServer(["-e", fakeServer([{ msg: marker }])], {}, 300);
     await expect(started).rejects.toThrow("server did not start in 300 ms");
+    // No process is left running the stand-in (found by its unique log line in its arguments).
+    const running = () =>
+      readdirSync("/proc")
+        .filter((entry) => /^\d+$/.test(entry))
+        .some((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(marker);
+          } catch {
+            return false; // it ended while we looked
+          }
+        });
+    await expect.poll(running, { timeout: 2_000 }).toBe(false);
   });
 });

@@ -16,7 +16,7 @@ export interface SpawnedServer {
  * Starts `node <args>` with `env` added to this process's environment, and
  * resolves once the server logs its JSON "serving …" line with its URL.
  * Rejects, with what the server wrote on stderr, when it exits first or when
- * `timeoutMs` passes. It is listening then, not necessarily ready: follow it
+ * `timeoutMs` passes (then it is killed). It is listening then, not necessarily ready: follow it
  * with {@link waitForReady} where setup matters.
  *
  * @example
@@ -41,10 +41,11 @@ export function spawnServer(
     stderr += chunk;
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start in ${timeoutMs} ms: ${stderr}`)),
-      timeoutMs,
-    );
+    // A server that never said where it listens is of no use: stop it rather than leave it running.
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`server did not start in ${timeoutMs} ms: ${stderr}`));
+    }, timeoutMs);
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code} before listening: ${stderr}`));

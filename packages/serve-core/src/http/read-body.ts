@@ -137,7 +137,7 @@ function noRoom(budget: ByteBudget): ServeError {
 }
 
 /** The 413 for a body over `maxBytes`. */
-export function tooLarge(maxBytes: number): ServeError {
+function tooLarge(maxBytes: number): ServeError {
   return new ServeError(
     "PAYLOAD_TOO_LARGE",
     `request body is larger than the limit of ${maxBytes} bytes (${(maxBytes / 1024 / 1024).toFixed(1)} MiB)`,

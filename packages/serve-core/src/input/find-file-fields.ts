@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { type FileFieldMeta, fileFields } from "./file-input.js";
 
 /** Unwraps optional/default/nullable wrappers down to the schema that holds the type. */
-export function unwrapSchema(schema: z.ZodType): z.ZodType {
+function unwrapSchema(schema: z.ZodType): z.ZodType {
   let current = schema;
   for (let i = 0; i < 10; i++) {
     const inner = (current as { _zod?: { def?: { innerType?: z.ZodType } } })._zod?.def?.innerType;

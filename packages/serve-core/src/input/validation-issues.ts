@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { type FieldIssue, ServeError } from "../errors.js";
 
 /** Zod issues as {@link FieldIssue}s: a path into the input and a message. */
-export function toFieldIssues(error: z.ZodError, prefix: (string | number)[] = []): FieldIssue[] {
+function toFieldIssues(error: z.ZodError, prefix: (string | number)[] = []): FieldIssue[] {
   return error.issues.map((issue) => ({
     path: [...prefix, ...issue.path.map((key) => (typeof key === "symbol" ? String(key) : key))],
     message: issue.message,

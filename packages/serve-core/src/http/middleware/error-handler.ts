@@ -5,7 +5,7 @@ import { ServeError } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 
 /** Sends a {@link ServeError} as its JSON body, status and `Retry-After`. */
-export function sendError(c: Context, error: ServeError): Response {
+function sendError(c: Context, error: ServeError): Response {
   if (error.retryAfterSeconds !== undefined)
     c.header("Retry-After", String(error.retryAfterSeconds));
   return c.json(error.toBody(c.get("requestId")), error.status as ContentfulStatusCode);

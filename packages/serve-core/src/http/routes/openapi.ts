@@ -12,7 +12,7 @@ import { rootRoute } from "./root.js";
 import type { RouteDeps } from "./route-deps.js";
 
 /** The OpenAPI definition of `GET /openapi.json`. */
-export const openApiRoute = createRoute({
+const openApiRoute = createRoute({
   method: "get",
   path: "/openapi.json",
   summary: "This OpenAPI 3.1 document",

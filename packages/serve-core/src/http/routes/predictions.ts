@@ -4,6 +4,7 @@ import { ServeError } from "../../errors.js";
 import { acceptedInput } from "../../input/accepted-input.js";
 import { invalidInputError } from "../../input/validation-issues.js";
 import type { AnyPredictor } from "../../predictor.js";
+import { succeededFields } from "../../runtime/async/prediction-record.js";
 import { clientSignal } from "../client-signal.js";
 import { readRequestBody } from "../read-body.js";
 import {
@@ -146,18 +147,7 @@ export function registerPredictionsRoute({
         signal: clientSignal(c),
         arrivedAt,
       });
-      return c.json({
-        ...base,
-        status: "succeeded" as const,
-        output: outcome.output,
-        error: null,
-        logs: outcome.logs,
-        metrics: {
-          predict_time: (outcome.completedAt.getTime() - outcome.startedAt.getTime()) / 1000,
-        },
-        started_at: outcome.startedAt.toISOString(),
-        completed_at: outcome.completedAt.toISOString(),
-      });
+      return c.json({ ...base, ...succeededFields(outcome) });
     } catch (error) {
       // Request-level refusals (not ready, overloaded, bad input) keep their status.
       if (

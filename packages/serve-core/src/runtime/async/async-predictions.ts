@@ -10,7 +10,11 @@ import type { PredictionOutcome, PredictOptions } from "../runtime-types.js";
 import { journalWriteError, replayJournal } from "./journal-replay.js";
 import { isFinished, type Prediction, type WebhookEvent } from "./prediction.js";
 import type { PredictionJournal } from "./prediction-journal.js";
-import { type AsyncPredictionRequest, predictionRecord } from "./prediction-record.js";
+import {
+  type AsyncPredictionRequest,
+  predictionRecord,
+  succeededFields,
+} from "./prediction-record.js";
 import { PredictionStore } from "./prediction-store.js";
 import { PredictionWebhooks } from "./prediction-webhooks.js";
 
@@ -210,16 +214,7 @@ export class AsyncPredictions {
         });
         current = this.store.get(prediction.id) ?? current;
         if (isFinished(current.status)) return;
-        this.finish(current, {
-          status: "succeeded",
-          output: outcome.output,
-          logs: outcome.logs,
-          metrics: {
-            predict_time: (outcome.completedAt.getTime() - outcome.startedAt.getTime()) / 1000,
-          },
-          started_at: outcome.startedAt.toISOString(),
-          completed_at: outcome.completedAt.toISOString(),
-        });
+        this.finish(current, succeededFields(outcome));
       } catch (error) {
         current = this.store.get(prediction.id) ?? current;
         if (isFinished(current.status) || controller.signal.aborted) return;

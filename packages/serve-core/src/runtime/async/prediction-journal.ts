@@ -28,7 +28,7 @@ export type JournalEntry =
 export const JOURNAL_FILE = "predictions.jsonl";
 
 /** Compaction while running starts once the file has grown past this, and past twice its last compacted size. */
-export const DEFAULT_COMPACT_AT_BYTES = 64 * 1024 * 1024;
+const DEFAULT_COMPACT_AT_BYTES = 64 * 1024 * 1024;
 
 /** Longest line replayed; a longer one (no request body comes near it) is skipped unread. */
 const MAX_LINE_BYTES = 256 * 1024 * 1024;

@@ -1,3 +1,4 @@
+import type { PredictionOutcome } from "../runtime-types.js";
 import type { Prediction, WebhookEvent } from "./prediction.js";
 
 /** What a client asked for in `POST /predictions` (Prefer: respond-async) or `PUT /predictions/{id}`. */
@@ -38,5 +39,20 @@ export function predictionRecord(
           webhook: request.webhook,
           webhook_events_filter: request.webhookEventsFilter ?? ALL_EVENTS,
         }),
+  };
+}
+
+/** The fields of a prediction record that a successful outcome fills in (Cog's names). */
+export function succeededFields(outcome: PredictionOutcome) {
+  return {
+    status: "succeeded" as const,
+    output: outcome.output,
+    error: null,
+    logs: outcome.logs,
+    metrics: {
+      predict_time: (outcome.completedAt.getTime() - outcome.startedAt.getTime()) / 1000,
+    },
+    started_at: outcome.startedAt.toISOString(),
+    completed_at: outcome.completedAt.toISOString(),
   };
 }

@@ -2,7 +2,7 @@ import { lookup } from "node:dns/promises";
 import { BlockList, isIP } from "node:net";
 
 /** Hosts no webhook may reach unless allowed by name: cloud metadata services. */
-export const DEFAULT_DENIED_WEBHOOK_HOSTS = [
+const DEFAULT_DENIED_WEBHOOK_HOSTS = [
   "169.254.0.0/16",
   "fe80::/10",
   "169.254.169.254",
