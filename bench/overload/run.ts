@@ -122,6 +122,10 @@ interface OverloadResult {
   sent: number;
   succeeded: number;
   refused: number;
+  /** `Retry-After` of the refusals, in seconds: median and range. */
+  retryAfterP50S: number;
+  retryAfterMinS: number;
+  retryAfterMaxS: number;
   otherErrors: number;
   goodputPerSec: number;
   maxQueueMs: number;
@@ -152,6 +156,7 @@ async function overload(
   const requests: Promise<void>[] = [];
   const accepted: { queue: number; latency: number }[] = [];
   let refused = 0;
+  const retryAfters: number[] = [];
   let otherErrors = 0;
   let succeededInWindow = 0;
   for (let i = 0; ; i++) {
@@ -167,8 +172,10 @@ async function overload(
           if (res.status === 200) {
             accepted.push({ queue: queueMs(res.headers["server-timing"]) ?? 0, latency: done - t });
             if (done <= end) succeededInWindow++;
-          } else if (res.status === 503 || res.status === 429) refused++;
-          else otherErrors++;
+          } else if (res.status === 503 || res.status === 429) {
+            refused++;
+            retryAfters.push(Number(res.headers["retry-after"]));
+          } else otherErrors++;
         },
         () => {
           otherErrors++;
@@ -186,6 +193,9 @@ async function overload(
     sent: requests.length,
     succeeded: accepted.length,
     refused,
+    retryAfterP50S: median(retryAfters),
+    retryAfterMinS: Math.min(...retryAfters),
+    retryAfterMaxS: Math.max(...retryAfters),
     otherErrors,
     goodputPerSec: round(succeededInWindow / seconds),
     maxQueueMs: round(Math.max(0, ...queues)),
@@ -269,9 +279,9 @@ async function main() {
     const mark = (ok: boolean) => (ok ? "met" : "**not met**");
     process.stdout.write(
       [
-        `| capacity before / after (c=${concurrency}) | offered (${factor}×) | goodput | of capacity | refused (503) | other errors | accepted: max queue wait / p99 | accepted: p50 / max latency | /health p50 / p99 / max (at capacity: p99) | server log lines |`,
-        "|---|---|---|---|---|---|---|---|---|---|",
-        `| ${report.capacityPerSec} / ${report.capacityAfterPerSec}/s | ${result.offeredPerSec}/s | ${result.goodputPerSec}/s | ${round(ratio * 100)} % | ${result.refused} | ${result.otherErrors} | ${result.maxQueueMs} / ${result.p99QueueMs} ms | ${result.p50LatencyMs} / ${result.maxLatencyMs} ms | ${result.healthP50Ms} / ${result.healthP99Ms} / ${result.healthMaxMs} ms (${baselineHealthP99Ms} ms) | ${Object.entries(
+        `| capacity before / after (c=${concurrency}) | offered (${factor}×) | goodput | of capacity | refused (503) | Retry-After p50 (range) | other errors | accepted: max queue wait / p99 | accepted: p50 / max latency | /health p50 / p99 / max (at capacity: p99) | server log lines |`,
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+        `| ${report.capacityPerSec} / ${report.capacityAfterPerSec}/s | ${result.offeredPerSec}/s | ${result.goodputPerSec}/s | ${round(ratio * 100)} % | ${result.refused} | ${result.retryAfterP50S} s (${result.retryAfterMinS}–${result.retryAfterMaxS}) | ${result.otherErrors} | ${result.maxQueueMs} / ${result.p99QueueMs} ms | ${result.p50LatencyMs} / ${result.maxLatencyMs} ms | ${result.healthP50Ms} / ${result.healthP99Ms} / ${result.healthMaxMs} ms (${baselineHealthP99Ms} ms) | ${Object.entries(
           levels,
         )
           .map(([k, v]) => `${k} ${v}`)
