@@ -45,7 +45,8 @@ describe("Admission", () => {
     const refused = await limiter.acquire(never).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ServeError);
     expect((refused as ServeError).status).toBe(503);
-    expect((refused as ServeError).retryAfterSeconds).toBe(1);
+    // Nothing has finished yet, so 1 s per prediction: (1 running + 1 queued + 1) × 1 s.
+    expect((refused as ServeError).retryAfterSeconds).toBe(3);
   });
 
   it("drops a waiter whose signal aborts, so it never runs", async () => {
@@ -74,7 +75,8 @@ describe("Admission", () => {
     const waited = await limiter
       .acquire(new AbortController().signal, { timeoutMs: 20 })
       .catch((e: unknown) => e);
-    expect(waited).toMatchObject({ code: "OVERLOADED", retryAfterSeconds: 1 });
+    // Computed while it still counts in the queue: (1 running + 1 queued + 1) × 1 s.
+    expect(waited).toMatchObject({ code: "OVERLOADED", retryAfterSeconds: 3 });
     expect(limiter.queued).toBe(0);
   });
 
@@ -84,7 +86,7 @@ describe("Admission", () => {
     const release = await limiter.acquire(never, { timeoutMs: 0 });
     const refusing = limiter.acquire(never, { timeoutMs: -5 }).catch((e: unknown) => e);
     expect(limiter.queued).toBe(0);
-    expect(await refusing).toMatchObject({ code: "OVERLOADED", retryAfterSeconds: 1 });
+    expect(await refusing).toMatchObject({ code: "OVERLOADED", retryAfterSeconds: 2 });
     release();
   });
 
@@ -104,6 +106,18 @@ describe("Admission", () => {
     const refused = await limiter.acquire(never).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: "OVERLOADED" });
     expect((refused as ServeError).retryAfterSeconds).toBeGreaterThan(deep);
+  });
+
+  it("grows Retry-After with the queue before any prediction has finished (1 s each)", () => {
+    const limiter = admission(1, 20);
+    const never = new AbortController().signal;
+    void limiter.acquire(never);
+    const shallow = limiter.retryAfterSeconds(); // (1 + 0 + 1) × 1 s
+    for (let i = 0; i < 9; i++) void limiter.acquire(never).catch(() => {});
+    expect(shallow).toBe(2);
+    expect(limiter.retryAfterSeconds()).toBe(11); // (1 + 9 + 1) × 1 s
+    for (let i = 0; i < 200; i++) void limiter.acquire(never, { accepted: true }).catch(() => {});
+    expect(limiter.retryAfterSeconds()).toBe(60); // at most a minute
   });
 
   it("queues accepted work past maxQueue, where new requests are refused", async () => {

@@ -12,8 +12,9 @@
  *   even past `maxQueue`, and leaves the queue only when cancelled.
  * - Overload refusals carry `Retry-After` ≈ the time until this request would
  *   get a slot: (running + queued + 1) / capacity × mean service time, where
- *   the mean is an exponentially weighted mean of recent slot holding times;
- *   rounded up, clamped to 1–60 s.
+ *   the mean is an exponentially weighted mean of recent slot holding times
+ *   (1 s until the first prediction has finished); rounded up, clamped to
+ *   1–60 s.
  */
 import { ServeError } from "../errors.js";
 import type { Executor } from "./executor/executor.js";
@@ -46,6 +47,8 @@ interface Waiter {
 
 /** Weight of the newest service time in the running mean. */
 const SERVICE_TIME_WEIGHT = 0.2;
+/** The service time assumed until a prediction has finished: so a refusal still grows with the queue. */
+const UNKNOWN_SERVICE_MS = 1_000;
 const MIN_RETRY_AFTER_S = 1;
 const MAX_RETRY_AFTER_S = 60;
 
@@ -95,7 +98,8 @@ export class Admission {
    */
   retryAfterSeconds(): number {
     const waitMs =
-      ((this.running + this.waiting.length + 1) / this.capacity) * (this.meanServiceMs ?? 0);
+      ((this.running + this.waiting.length + 1) / this.capacity) *
+      (this.meanServiceMs ?? UNKNOWN_SERVICE_MS);
     return Math.min(MAX_RETRY_AFTER_S, Math.max(MIN_RETRY_AFTER_S, Math.ceil(waitMs / 1000)));
   }
 
