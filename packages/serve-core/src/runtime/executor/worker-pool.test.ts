@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { serve as listen, type ServerType } from "@hono/node-server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApp, type ServekitApp } from "../../index.js";
 import { fixturePredictor } from "../../test-support/fixture-predictor.js";
 import { makePng } from "../../test-support/images.js";
@@ -56,6 +56,16 @@ describe("WorkerPool", () => {
   afterAll(async () => {
     server.close();
     await app.lifecycle.close();
+  });
+  // Tests replace workers; a replacement can take seconds to start on a loaded machine, so each
+  // test starts with both workers serving rather than with what the one before left behind.
+  beforeEach(async () => {
+    await expect
+      .poll(async () => (await (await fetch(`${url}/health`)).json()).workers?.ready, {
+        timeout: 25_000,
+        interval: 100,
+      })
+      .toBe(2);
   });
 
   it("is READY once every worker has run setup, with each worker's setup logs", async () => {
