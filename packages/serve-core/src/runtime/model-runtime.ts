@@ -96,7 +96,7 @@ export class ModelRuntime {
     // throws here, before any worker thread exists to keep the process up.
     let started: Promise<void> | undefined;
     this.predictions = new AsyncPredictions({
-      predictor,
+      parseInput: (raw, path) => this.parseInput(raw, path),
       predict: (input, predictOptions) => this.predict(input, predictOptions),
       admission: this.admission,
       options: resolved,

@@ -1,10 +1,8 @@
 import { isDeepStrictEqual } from "node:util";
 import { ServeError } from "../../errors.js";
 import { acceptedInput } from "../../input/accepted-input.js";
-import { invalidInputError } from "../../input/validation-issues.js";
 import type { Logger } from "../../logger.js";
 import type { ResolvedServeOptions } from "../../options.js";
-import type { AnyPredictor } from "../../predictor.js";
 import type { Admission } from "../admission.js";
 import type { PredictionOutcome, PredictOptions } from "../runtime-types.js";
 import { journalWriteError, replayJournal } from "./journal-replay.js";
@@ -24,7 +22,8 @@ export type { AsyncPredictionRequest } from "./prediction-record.js";
 export const RESTARTED_ERROR = "server restarted before the prediction finished";
 
 export interface AsyncPredictionsDeps {
-  predictor: AnyPredictor;
+  /** Validates an input (the model runtime's `parseInput`): 422 naming each wrong field under `path`. */
+  parseInput: (raw: unknown, path?: (string | number)[]) => Promise<unknown>;
   /** Runs one prediction (the model runtime's `predict`); accepted ones wait in its queue. */
   predict: (input: unknown, options: PredictOptions) => Promise<PredictionOutcome>;
   /** Refuses a new prediction the way a synchronous one would be refused now. */
@@ -87,10 +86,9 @@ export class AsyncPredictions {
   async create(
     request: AsyncPredictionRequest,
   ): Promise<{ prediction: Prediction; created: boolean }> {
-    const parsed = await this.deps.predictor.input.safeParseAsync(request.input);
-    if (!parsed.success) throw invalidInputError(parsed.error, ["input"]);
+    const parsed = await this.deps.parseInput(request.input, ["input"]);
     // Only what the schema takes is kept, journaled and echoed: never fields it ignores.
-    const input = acceptedInput(request.input, parsed.data);
+    const input = acceptedInput(request.input, parsed);
     // Before the id lookup: from there to the store there is no await, so two
     // concurrent PUTs of one id cannot both create it.
     if (request.webhook !== undefined) await this.webhooks.assertAllowed(request.webhook);
@@ -118,7 +116,7 @@ export class AsyncPredictions {
     }
     try {
       this.webhooks.notify(prediction, ["start"]);
-      this.run(prediction, parsed.data, request.requestId);
+      this.run(prediction, parsed, request.requestId);
     } catch (error) {
       // Accepted but it cannot start: fail it rather than leave it "starting" for good.
       this.deps.log.error(
@@ -180,20 +178,22 @@ export class AsyncPredictions {
     // Unfinished inputs are never forgotten; a journal edited by hand may still lack one.
     const journaled =
       prediction.input === null
-        ? Promise.resolve({ success: false as const })
-        : this.deps.predictor.input.safeParseAsync(prediction.input);
-    void journaled.then((parsed) => {
-      if (parsed.success) return this.run(restarted, parsed.data, prediction.id);
-      this.deps.log.warn(
-        { prediction_id: prediction.id },
-        "journaled input no longer matches the schema; marking the prediction failed",
-      );
-      this.finish(restarted, {
-        status: "failed",
-        error: `${RESTARTED_ERROR} (its input no longer matches the predictor's schema)`,
-        completed_at: new Date().toISOString(),
-      });
-    });
+        ? Promise.reject(new Error("no input"))
+        : this.deps.parseInput(prediction.input);
+    void journaled.then(
+      (input) => this.run(restarted, input, prediction.id),
+      () => {
+        this.deps.log.warn(
+          { prediction_id: prediction.id },
+          "journaled input no longer matches the schema; marking the prediction failed",
+        );
+        this.finish(restarted, {
+          status: "failed",
+          error: `${RESTARTED_ERROR} (its input no longer matches the predictor's schema)`,
+          completed_at: new Date().toISOString(),
+        });
+      },
+    );
   }
 
   private run(prediction: Prediction, input: unknown, requestId: string): void {
