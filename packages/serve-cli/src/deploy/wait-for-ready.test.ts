@@ -31,13 +31,15 @@ describe("waitForReady", () => {
     // A port that was just free: nothing listens there.
     const port = await freePort();
     const error = await waitForReady(`http://127.0.0.1:${port}/health/ready`, {
-      timeoutMs: 50,
-      intervalMs: 20,
+      // Long enough that a loaded machine still sees the refusal, not our own timeout;
+      // the interval is longer still, so there is one attempt.
+      timeoutMs: 3_000,
+      intervalMs: 5_000,
       hint: "look at the logs",
     }).catch((e) => e);
     expect(error).toBeInstanceOf(CliError);
     expect(error.message).toBe(
-      `http://127.0.0.1:${port}/health/ready did not answer 200 within 0 s (last: ECONNREFUSED); look at the logs`,
+      `http://127.0.0.1:${port}/health/ready did not answer 200 within 3 s (last: ECONNREFUSED); look at the logs`,
     );
   });
 });
