@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { ServeError } from "../errors.js";
 import { Admission } from "./admission.js";
@@ -14,10 +15,17 @@ function admission(capacity: number, maxQueue: number): Admission {
   return new Admission({ capacity, maxQueue, executor });
 }
 
+/** A signal that never aborts, shared by many waiters here (so Node's warning at 11 listeners is noise). */
+function neverAborted(): AbortSignal {
+  const { signal } = new AbortController();
+  setMaxListeners(0, signal);
+  return signal;
+}
+
 describe("Admission", () => {
   it("admits up to maxConcurrency at once and the rest in FIFO order", async () => {
     const limiter = admission(2, 10);
-    const never = new AbortController().signal;
+    const never = neverAborted();
     const first = await limiter.acquire(never);
     await limiter.acquire(never);
     expect(limiter.saturated).toBe(true);
@@ -39,7 +47,7 @@ describe("Admission", () => {
 
   it("refuses with a 503 and Retry-After when the queue is full", async () => {
     const limiter = admission(1, 1);
-    const never = new AbortController().signal;
+    const never = neverAborted();
     await limiter.acquire(never);
     void limiter.acquire(never);
     const refused = await limiter.acquire(never).catch((e: unknown) => e);
@@ -82,7 +90,7 @@ describe("Admission", () => {
 
   it("refuses at once when no time is left to wait, yet still grants a free slot", async () => {
     const limiter = admission(1, 5);
-    const never = new AbortController().signal;
+    const never = neverAborted();
     const release = await limiter.acquire(never, { timeoutMs: 0 });
     const refusing = limiter.acquire(never, { timeoutMs: -5 }).catch((e: unknown) => e);
     expect(limiter.queued).toBe(0);
@@ -92,7 +100,7 @@ describe("Admission", () => {
 
   it("computes Retry-After from the queue depth and the recent service time", async () => {
     const limiter = admission(1, 10);
-    const never = new AbortController().signal;
+    const never = neverAborted();
     const first = await limiter.acquire(never);
     await new Promise((r) => setTimeout(r, 400));
     first(); // one slot held ~400 ms: the mean service time
@@ -110,7 +118,7 @@ describe("Admission", () => {
 
   it("grows Retry-After with the queue before any prediction has finished (1 s each)", () => {
     const limiter = admission(1, 20);
-    const never = new AbortController().signal;
+    const never = neverAborted();
     void limiter.acquire(never);
     const shallow = limiter.retryAfterSeconds(); // (1 + 0 + 1) × 1 s
     for (let i = 0; i < 9; i++) void limiter.acquire(never).catch(() => {});
@@ -122,7 +130,7 @@ describe("Admission", () => {
 
   it("queues accepted work past maxQueue, where new requests are refused", async () => {
     const limiter = admission(1, 1);
-    const never = new AbortController().signal;
+    const never = neverAborted();
     const release = await limiter.acquire(never);
     void limiter.acquire(never);
     const accepted = limiter.acquire(never, { accepted: true });
