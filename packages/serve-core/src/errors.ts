@@ -5,7 +5,11 @@
 export type ErrorCode =
   | "MALFORMED_REQUEST"
   | "UNAUTHORIZED"
+  /** Admin routes while no admin key is configured. */
+  | "ADMIN_DISABLED"
   | "NOT_FOUND"
+  /** No such model, or no such version of it: the message lists what exists. */
+  | "MODEL_NOT_FOUND"
   | "CONFLICT"
   | "REQUEST_TIMEOUT"
   | "PAYLOAD_TOO_LARGE"
@@ -24,11 +28,13 @@ export type ErrorCode =
 
 const STATUS_BY_CODE: Record<
   ErrorCode,
-  400 | 401 | 404 | 408 | 409 | 413 | 415 | 422 | 429 | 499 | 500 | 503 | 504
+  400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 422 | 429 | 499 | 500 | 503 | 504
 > = {
   MALFORMED_REQUEST: 400,
   UNAUTHORIZED: 401,
+  ADMIN_DISABLED: 403,
   NOT_FOUND: 404,
+  MODEL_NOT_FOUND: 404,
   CONFLICT: 409,
   REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,

@@ -23,8 +23,12 @@ export {
   type ServeErrorOptions,
   statusForCode,
 } from "./errors.js";
-export { type AppLifecycle, createApp, type ServekitApp } from "./http/app.js";
-export { type OpenApiDocument, openApiDocument } from "./http/routes/openapi.js";
+export { type AppLifecycle, createApp, type Served, type ServekitApp } from "./http/app.js";
+export {
+  type DocumentedModels,
+  type OpenApiDocument,
+  openApiDocument,
+} from "./http/routes/openapi.js";
 export { type UiRoutesOptions, uiRoutes } from "./http/routes/ui.js";
 export { coerceTextValue } from "./input/coerce-text-value.js";
 export {
@@ -57,6 +61,7 @@ export {
   type AnyPredictor,
   definePredictor,
   isPredictor,
+  type OutputMetric,
   type PredictContext,
   type Predictor,
   type PredictorDefinition,
@@ -74,6 +79,17 @@ export type {
 } from "./runtime/async/prediction.js";
 export type { SetupReport } from "./runtime/executor/setup-report.js";
 export { ModelRuntime, type ModelRuntimeHooks } from "./runtime/model-runtime.js";
+export { ModelRegistry } from "./runtime/models/model-registry.js";
+export type {
+  ModelEntry,
+  ModelInfo,
+  ModelLease,
+  ModelVersionInfo,
+  RouteReason,
+  RouteRequest,
+  TrafficChange,
+  TrafficPolicy,
+} from "./runtime/models/model-types.js";
 export type {
   Health,
   HealthStatus,

@@ -40,6 +40,14 @@ export interface PredictorUiHints {
   image?: string;
 }
 
+/** One number taken from each output, recorded as a histogram (see `outputMetrics`). */
+export interface OutputMetric<Output> {
+  value: (output: Output) => number | undefined;
+  help?: string;
+  /** Histogram buckets. @default 0.1 … 1, 2, 5, 10, 25, 50, 100 */
+  buckets?: number[];
+}
+
 /** The object a user passes to {@link definePredictor}. */
 export interface PredictorDefinition<
   Input extends z.ZodType,
@@ -82,6 +90,23 @@ export interface PredictorDefinition<
    * @default false
    */
   stream?: boolean;
+  /**
+   * Numbers to take from each output, recorded per model-version as the
+   * histogram `servekit_output_<name>` (e.g. detections per image, top
+   * confidence), so a canary's outputs can be compared with the primary's.
+   * A value of `undefined` is not recorded. Names: lowercase letters, digits, `_`.
+   */
+  outputMetrics?: Record<string, OutputMetric<NoInfer<z.output<Output>>>>;
+  /**
+   * What "agree" means when this version runs in shadow: compares the
+   * answer's output with this version's. Return false (or `{ agree: false,
+   * difference }`) to count a disagreement and log the difference.
+   * @default the two outputs' JSON is equal
+   */
+  compare?: (
+    answer: NoInfer<z.output<Output>>,
+    candidate: NoInfer<z.output<Output>>,
+  ) => boolean | { agree: boolean; difference?: unknown };
   /** Turns one validated input into one output. */
   predict: (
     input: z.output<Input>,
@@ -142,9 +167,14 @@ export function isPredictor(value: unknown): value is AnyPredictor {
 }
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/i;
+// Versions appear in paths (`/models/yolov5/versions/1.0.0+fp16/predict`) and metric labels.
+const VERSION_PATTERN = /^[a-z0-9][a-z0-9._+-]*$/i;
+const METRIC_NAME_PATTERN = /^[a-z_][a-z0-9_]*$/;
 
 function validateDefinition(definition: {
   name: unknown;
+  version?: unknown;
+  outputMetrics?: Record<string, unknown>;
   predict: unknown;
   input: unknown;
   output: unknown;
@@ -168,6 +198,20 @@ function validateDefinition(definition: {
     throw new TypeError(
       `predictor name must be letters, digits, '.', '_' or '-', e.g. "yolov5"; got ${JSON.stringify(definition.name)}`,
     );
+  }
+  if (
+    definition.version !== undefined &&
+    (typeof definition.version !== "string" || !VERSION_PATTERN.test(definition.version))
+  ) {
+    throw new TypeError(
+      `predictor "${definition.name}": version must be letters, digits, '.', '_', '+' or '-', e.g. "1.2.0" or "fp16"; got ${JSON.stringify(definition.version)}`,
+    );
+  }
+  for (const name of Object.keys(definition.outputMetrics ?? {})) {
+    if (!METRIC_NAME_PATTERN.test(name))
+      throw new TypeError(
+        `predictor "${definition.name}": outputMetrics names become metric names; use lowercase letters, digits and '_', e.g. "top_confidence"; got ${JSON.stringify(name)}`,
+      );
   }
   if (typeof definition.predict !== "function") {
     throw new TypeError(`predictor "${definition.name}" needs a predict(input, ctx) function`);

@@ -2,25 +2,19 @@ import { z } from "zod";
 import { shown } from "./config-error.js";
 import { isHostPattern } from "./host-pattern.js";
 import type { Logger, LogLevel } from "./logger.js";
+import { modelOptionsShape } from "./model-options-schema.js";
+import {
+  atLeastZero,
+  doc,
+  flag,
+  keyList,
+  mustBe,
+  positive,
+  wholeNumber,
+} from "./option-schema-parts.js";
 import { checkServeOptionRules, everyProblem } from "./serve-option-rules.js";
 
-/** How a field's documentation is kept: its description, plus where a default not written as `.default()` comes from. */
-export type ServeOptionMeta = {
-  description: string;
-  /** Environment variable read when the option is not set. */
-  env?: string;
-  /** The default in words, when it is derived from other options or the environment. */
-  defaultText?: string;
-};
-
-/** Every issue of a field says the same: "must be <expected>" (the value found is added when shown). */
-const mustBe = (expected: string) => ({ error: () => `must be ${expected}` });
-const wholeNumber = (min: number, expected = `a whole number ≥ ${min}`) =>
-  z.number(mustBe(expected)).int().min(min);
-const positive = () => z.number(mustBe("> 0")).positive();
-const atLeastZero = () => z.number(mustBe("≥ 0")).min(0);
-const flag = () => z.boolean(mustBe("true or false"));
-const doc = <T extends z.ZodType>(schema: T, meta: ServeOptionMeta): T => schema.meta(meta);
+export type { ServeOptionMeta } from "./option-schema-parts.js";
 
 // Every LogLevel, lowest first: the compiler checks that none is missing.
 const LOG_LEVELS = Object.keys({
@@ -169,30 +163,18 @@ export const serveOptionsShape = {
   ui: doc(flag().default(true), {
     description: "Serve `/ui` (the playground generated from the input schema).",
   }),
-  apiKeys: doc(
-    z
-      .array(
-        // A refine (a custom issue), so that the key itself is never shown.
-        z.string(mustBe("text")).refine((key) => key.length >= 8, {
-          error: (issue) =>
-            `must be at least 8 characters (e.g. from \`openssl rand -hex 16\`), got one of ${String(issue.input).length}`,
-        }),
-        mustBe("a list of keys"),
-      )
-      .default([]),
-    {
-      description:
-        "API keys accepted as `Authorization: Bearer <key>` or `X-API-Key`; none means no authentication.",
-      env: "SERVEKIT_API_KEYS",
-    },
-  ),
+  apiKeys: doc(keyList().default([]), {
+    description:
+      "API keys accepted as `Authorization: Bearer <key>` or `X-API-Key`; none means no authentication.",
+    env: "SERVEKIT_API_KEYS",
+  }),
   publicPaths: doc(
     z
       .array(
         z.string(mustBe('a path starting with "/", e.g. "/metrics"')).startsWith("/"),
         mustBe("a list of path prefixes"),
       )
-      .default(["/health", "/docs", "/ui", "/openapi.json"]),
+      .default(["/health", "/docs", "/ui", "/openapi.json", "/v2/health"]),
     { description: 'Path prefixes open without a key and not rate limited (and "/").' },
   ),
   rateLimit: doc(
@@ -264,6 +246,7 @@ export const serveOptionsShape = {
   webhookRetry: doc(webhookRetrySchema.prefault({}), {
     description: "Retries of webhook deliveries (network errors, 5xx, 429).",
   }),
+  ...modelOptionsShape,
 };
 
 /**

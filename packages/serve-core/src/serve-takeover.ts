@@ -1,9 +1,14 @@
 import type { ServeOptions } from "./options.js";
 import type { AnyPredictor } from "./predictor.js";
+import type { ModelEntry } from "./runtime/models/model-types.js";
+import { entryPredictor } from "./runtime/models/version-options.js";
 
 /** A `serve()` call that a host took over instead of letting it listen. */
 export interface TakenOverServeCall {
+  /** The predictor served, or the first of several. */
   predictor: AnyPredictor;
+  /** Every model-version of the call (`serve([a, b])`), the predictor alone for `serve(a)`. */
+  models: readonly ModelEntry[];
   options: ServeOptions;
 }
 
@@ -41,9 +46,12 @@ export async function takeOverServeCalls<T>(
 }
 
 /** Called by `serve()`: records the call and returns true while a host is taking calls over. */
-export function recordTakenOverServe(predictor: AnyPredictor, options: ServeOptions): boolean {
+export function recordTakenOverServe(
+  models: readonly ModelEntry[],
+  options: ServeOptions,
+): boolean {
   const recorder = activeRecorder();
   if (!recorder) return false;
-  recorder.push({ predictor, options });
+  recorder.push({ predictor: entryPredictor(models[0]!), models, options });
   return true;
 }

@@ -154,7 +154,14 @@ describe("serve", () => {
         body: JSON.stringify({ text: `r${i}`, sleep_ms: 150 }),
       }),
     );
-    await new Promise((r) => setTimeout(r, 200));
+    // SIGTERM once all 8 are in (running or queued): on a loaded machine some take a while to arrive.
+    for (let held = 0; held < 8; ) {
+      await new Promise((r) => setTimeout(r, 20));
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      held = [...text.matchAll(/^servekit_(?:predictions_in_flight|queue_depth)\{[^}]*\} (\d+)$/gm)]
+        .map((m) => Number(m[1]))
+        .reduce((a, b) => a + b, 0);
+    }
     server.child.kill("SIGTERM");
     const responses = await Promise.all(inFlight);
     expect(responses.map((r) => r.status)).toEqual(Array(8).fill(200));

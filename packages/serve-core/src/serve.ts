@@ -10,34 +10,49 @@ import { createLogger } from "./logger.js";
 import { resolveServeOptions, type ServeOptions } from "./options.js";
 import type { AnyPredictor } from "./predictor.js";
 import { inPoolWorker } from "./runtime/executor/pool-worker-context.js";
+import type { ModelRegistry } from "./runtime/models/model-registry.js";
+import type { ModelEntry } from "./runtime/models/model-types.js";
+import { entryPredictor } from "./runtime/models/version-options.js";
 import { recordTakenOverServe } from "./serve-takeover.js";
 
 export type { RunningServer };
 
 /**
- * Serves a predictor over HTTP. Listens at once (health says STARTING while
- * setup runs); on SIGTERM/SIGINT finishes in-flight predictions and exits 0.
- * With `processes` > 1 this process becomes a cluster primary that forks
- * that many processes sharing the port and serves nothing itself.
+ * Serves a predictor, or several models and versions, over HTTP. Listens
+ * at once (health says STARTING while setup runs); on SIGTERM/SIGINT
+ * finishes in-flight predictions and exits 0. With `processes` > 1 this
+ * process becomes a cluster primary that forks that many processes sharing
+ * the port and serves nothing itself.
  *
  * @example
  * const server = await serve(predictor, { port: 8000, workers: 2 });
  * await server.ready;
+ * const canary = await serve([v1, { predictor: v2, options: { workers: 1 } }], {
+ *   traffic: { detector: { weights: { "1.0.0": 95, "2.0.0": 5 } } },
+ * });
  */
 export async function serve(
-  predictor: AnyPredictor,
+  served: AnyPredictor | readonly ModelEntry[],
   options: ServeOptions = {},
 ): Promise<RunningServer> {
+  const entries: readonly ModelEntry[] = Array.isArray(served) ? served : [served as AnyPredictor];
+  if (entries.length === 0) throw new TypeError("serve() needs at least one predictor");
+  const predictor = entryPredictor(entries[0]!);
   if (inPoolWorker())
     return inertServer(
       "serve() inside a pool worker serves nothing; the main thread runs the server",
     );
-  if (recordTakenOverServe(predictor, options))
+  if (recordTakenOverServe(entries, options))
     return inertServer(
       "serve() was taken over by serve-cli run, which serves this predictor itself",
     );
   const resolved = resolveServeOptions(options);
-  const log = resolved.logger ?? createLogger({ level: resolved.logLevel, name: predictor.name });
+  const log =
+    resolved.logger ??
+    createLogger({
+      level: resolved.logLevel,
+      name: entries.length > 1 ? "servekit" : predictor.name,
+    });
   const clusterPort = clusterWorkerPort();
   if (cluster.isPrimary && resolved.processes > 1)
     return runClusterPrimary({
@@ -49,7 +64,7 @@ export async function serve(
       name: predictor.name,
       log,
     });
-  const app = createApp(predictor, { ...options, logger: log });
+  const app = createApp(entries, { ...options, logger: log });
   const server = await new Promise<ServerType>((resolve, reject) => {
     // Node's own limit on receiving a whole request (300 s by default) backs up
     // the body-read timeout, for bodies no route reads (a refused one is discarded).
@@ -69,7 +84,11 @@ export async function serve(
   const shownHost =
     resolved.host === "0.0.0.0" || resolved.host === "::" ? "127.0.0.1" : resolved.host;
   const url = `http://${shownHost}:${port}`;
-  log.info({ url, workers: resolved.workers }, `serving ${predictor.name}`);
+  const names = app.models.list().flatMap((m) => m.versions.map((v) => `${m.name}@${v.version}`));
+  log.info(
+    { url, workers: resolved.workers },
+    entries.length > 1 ? `serving ${names.join(", ")}` : `serving ${predictor.name}`,
+  );
 
   const openResponses = trackOpenResponses(server);
   let closing: Promise<void> | undefined;
@@ -115,7 +134,7 @@ export async function serve(
     process.once("SIGINT", onSignal);
   }
 
-  return { app, url, port, ready: app.lifecycle.ready, close };
+  return { app, models: app.models, url, port, ready: app.lifecycle.ready, close };
 }
 
 /**
@@ -126,6 +145,9 @@ export async function serve(
 function inertServer(why: string): RunningServer {
   return {
     get app(): ServekitApp {
+      throw new Error(why);
+    },
+    get models(): ModelRegistry {
       throw new Error(why);
     },
     url: "",

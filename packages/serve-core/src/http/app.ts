@@ -1,7 +1,10 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { HttpMetrics } from "../metrics/http-metrics.js";
 import type { ServeOptions } from "../options.js";
 import type { AnyPredictor } from "../predictor.js";
 import { ModelRuntime } from "../runtime/model-runtime.js";
+import { ModelRegistry } from "../runtime/models/model-registry.js";
+import type { ModelEntry } from "../runtime/models/model-types.js";
 import { ByteBudget } from "./byte-budget.js";
 import { accessLog } from "./middleware/access-log.js";
 import { apiKeyAuth } from "./middleware/api-key-auth.js";
@@ -10,11 +13,14 @@ import { errorHandler, notFoundHandler } from "./middleware/error-handler.js";
 import { httpMetrics } from "./middleware/http-metrics.js";
 import { rateLimit } from "./middleware/rate-limit.js";
 import { requestIdMiddleware } from "./middleware/request-id.js";
+import { registerOipRoutes } from "./oip/oip-routes.js";
+import { registerAdminRoutes } from "./routes/admin.js";
 import { registerCancelPredictionRoute } from "./routes/cancel-prediction.js";
 import { registerDocsRoutes } from "./routes/docs.js";
 import { registerGetPredictionRoute } from "./routes/get-prediction.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerMetricsRoute } from "./routes/metrics.js";
+import { registerModelRoutes } from "./routes/models.js";
 import { documentedRoutes, registerOpenApiRoute } from "./routes/openapi.js";
 import { registerPredictRoute } from "./routes/predict.js";
 import { registerPredictionsRoute } from "./routes/predictions.js";
@@ -23,46 +29,51 @@ import { registerRootRoute } from "./routes/root.js";
 import type { RouteDeps } from "./routes/route-deps.js";
 import { uiRoutes } from "./routes/ui.js";
 
-/** Start-up and shutdown of an app made by {@link createApp}: its {@link ModelRuntime}. */
-export type AppLifecycle = Pick<ModelRuntime, "ready" | "health" | "drain" | "flush" | "close">;
+/** Start-up and shutdown of an app made by {@link createApp}: every model-version under it. */
+export type AppLifecycle = Pick<ModelRegistry, "ready" | "health" | "drain" | "flush" | "close">;
 
-/** A Hono app serving one predictor, plus its lifecycle (the model runtime under it). */
-export type ServekitApp = OpenAPIHono & { lifecycle: AppLifecycle };
+/** A Hono app serving one or more models, plus their lifecycle and registry. */
+export type ServekitApp = OpenAPIHono & { lifecycle: AppLifecycle; models: ModelRegistry };
+
+/** What {@link createApp} serves: a predictor, several model-versions, or a runtime or registry made already. */
+export type Served = AnyPredictor | readonly ModelEntry[] | ModelRuntime | ModelRegistry;
 
 /**
- * Builds the HTTP app for a predictor and starts its setup: a thin face over
- * a {@link ModelRuntime} (made here from `options`, or the one given, whose
- * own options then apply). The result is a plain Hono app: serve it yourself
- * or mount it in another one.
+ * Builds the HTTP app for one predictor or several model-versions and
+ * starts their setup: a thin face over a {@link ModelRegistry} of
+ * {@link ModelRuntime}s (made here from `options`, or the ones given, whose
+ * own options then apply). The result is a plain Hono app: serve it
+ * yourself or mount it in another one.
  *
  * @example
  * const app = createApp(predictor, { workers: 2 });
- * parent.route("/models/echo", app);
+ * const versions = createApp([v1, v2], { traffic: { echo: { weights: { "1.0.0": 90, "2.0.0": 10 } } } });
  */
-export function createApp(
-  model: AnyPredictor | ModelRuntime,
-  options: ServeOptions = {},
-): ServekitApp {
-  const runtime = model instanceof ModelRuntime ? model : new ModelRuntime(model, options);
-  const { predictor, options: resolved, log, metrics } = runtime;
+export function createApp(served: Served, options: ServeOptions = {}): ServekitApp {
+  const models = toRegistry(served, options);
+  const resolved = models.options;
   const app = new OpenAPIHono();
   const deps: RouteDeps = {
     app,
-    predictor,
-    runtime,
+    predictor: models.runtime(models.defaultModel).predictor,
+    models,
     options: resolved,
-    log,
-    asyncPredictions: runtime.predictions,
+    log: models.log,
     // Bytes of request bodies being read now, at most `maxBodyBytesInFlight`.
     receiving: new ByteBudget(resolved.maxBodyBytesInFlight),
   };
+  const metrics = resolved.metrics ? new HttpMetrics() : undefined;
+  const { predictor, log } = deps;
 
   app.use(requestIdMiddleware());
   if (metrics) app.use(httpMetrics(metrics));
   if (resolved.cors) app.use(crossOrigin(resolved.cors));
   app.use(accessLog(log));
   if (resolved.apiKeys.length > 0) {
-    app.use(apiKeyAuth({ keys: resolved.apiKeys, publicPaths: resolved.publicPaths }));
+    // The admin routes take admin keys only (see registerAdminRoutes); an admin key opens the rest too.
+    const publicPaths = [...resolved.publicPaths, "/admin"];
+    const keys = [...resolved.apiKeys, ...resolved.adminApiKeys];
+    app.use(apiKeyAuth({ keys, publicPaths }));
   }
   if (resolved.rateLimit) {
     app.use(rateLimit({ ...resolved.rateLimit, exemptPaths: resolved.publicPaths }));
@@ -72,6 +83,8 @@ export function createApp(
 
   registerRootRoute(deps);
   registerHealthRoutes(deps);
+  registerModelRoutes(deps);
+  registerAdminRoutes(deps);
   registerPredictRoute(deps);
   registerPredictionsRoute(deps);
   registerGetPredictionRoute(deps);
@@ -79,11 +92,21 @@ export function createApp(
   registerCancelPredictionRoute(deps);
   registerOpenApiRoute(deps);
   if (metrics) registerMetricsRoute(deps, metrics);
+  registerOipRoutes(app, models, { receiving: deps.receiving });
   if (resolved.docs) registerDocsRoutes(deps);
   if (resolved.ui) app.route("/", uiRoutes({ title: predictor.name }));
   // In the app's own registry too, so a parent OpenAPIHono that mounts this app documents its routes.
-  for (const route of documentedRoutes(predictor, resolved))
+  const predictors = models.runtimes().map((r) => r.predictor);
+  for (const route of documentedRoutes(predictors, resolved))
     app.openAPIRegistry.registerPath(route);
 
-  return Object.assign(app, { lifecycle: runtime });
+  return Object.assign(app, { lifecycle: models, models });
+}
+
+function toRegistry(served: Served, options: ServeOptions): ModelRegistry {
+  if (served instanceof ModelRegistry) return served;
+  // A runtime made already keeps its own options (and logger).
+  if (served instanceof ModelRuntime)
+    return new ModelRegistry([served], { ...(served.options as ServeOptions), logger: served.log });
+  return new ModelRegistry(Array.isArray(served) ? served : [served as AnyPredictor], options);
 }

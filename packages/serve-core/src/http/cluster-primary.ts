@@ -1,6 +1,7 @@
 import cluster, { type Worker } from "node:cluster";
 import { type AddressInfo, createServer } from "node:net";
 import type { Logger } from "../logger.js";
+import type { ModelRegistry } from "../runtime/models/model-registry.js";
 import type { ServekitApp } from "./app.js";
 import { CLUSTER_PORT_ENV, READY_MESSAGE } from "./cluster-worker.js";
 import type { RunningServer } from "./running-server.js";
@@ -147,11 +148,16 @@ export async function runClusterPrimary(options: ClusterPrimaryOptions): Promise
     process.once("SIGINT", onSignal);
   }
 
+  const noApp = () =>
+    new Error(
+      "serve() with `processes` > 1 returns the cluster primary, which has no app; each forked process serves its own",
+    );
   return {
     get app(): ServekitApp {
-      throw new Error(
-        "serve() with `processes` > 1 returns the cluster primary, which has no app; each forked process serves its own",
-      );
+      throw noApp();
+    },
+    get models(): ModelRegistry {
+      throw noApp();
     },
     url,
     port,

@@ -1,8 +1,11 @@
+import type { ModelRegistry } from "../runtime/models/model-registry.js";
 import type { ServekitApp } from "./app.js";
 
-/** A predictor being served over HTTP. */
+/** A predictor, or several models and versions, being served over HTTP. */
 export interface RunningServer {
   app: ServekitApp;
+  /** The models and versions served: traffic, `add`, `retire` while serving. */
+  models: ModelRegistry;
   /** Base URL, e.g. `http://127.0.0.1:8000`. */
   url: string;
   port: number;

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Logger } from "../logger.js";
-import { processMetrics } from "./process-metrics.js";
+import type { AnyPredictor } from "../predictor.js";
 import { RegistryPredictorMetrics } from "./registry-predictor-metrics.js";
 
 /** How one prediction ended, as `servekit_predictions_total{status}` counts it. */
@@ -27,7 +27,7 @@ export interface MetricsSource {
 }
 
 export interface ServeMetricsOptions {
-  predictor: { name: string; version: string };
+  predictor: Pick<AnyPredictor, "name" | "version" | "outputMetrics">;
   /** Worker threads configured (0 inline). */
   workers: number;
   /** Where dropped predictor metrics are reported. */
@@ -35,31 +35,21 @@ export interface ServeMetricsOptions {
 }
 
 // Seconds: from a fast inline predictor to one that runs up to the default 60 s timeout.
-const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+export const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+// From a confidence (0–1) to a count of things found.
+const DEFAULT_OUTPUT_BUCKETS = [0.1, 0.25, 0.5, 0.75, 0.9, 1, 2, 5, 10, 25, 50, 100];
 
 /**
- * The metrics of one app, in a registry of its own (several apps may share a
- * process), plus the process metrics every app shows. The model runtime
- * and the HTTP middleware record into it; `GET /metrics` prints it.
+ * The metrics of one model-version, in a registry of its own labelled with
+ * `model` and `version` (several share a server, and a process). The model
+ * runtime records into it; `GET /metrics` prints it with the others (see
+ * `metricsText`).
  */
 export class ServeMetrics {
   readonly registry = new Registry();
   /** What predictors get as `ctx.metrics` (inline, and replaying calls from pool workers). */
   readonly predictorMetrics: RegistryPredictorMetrics;
 
-  private readonly httpRequests = new Counter({
-    name: "servekit_http_requests_total",
-    help: "HTTP requests answered, by route pattern ('unmatched' for unknown paths), method and status",
-    labelNames: ["route", "method", "status"] as const,
-    registers: [this.registry],
-  });
-  private readonly httpDuration = new Histogram({
-    name: "servekit_http_request_duration_seconds",
-    help: "Time until the response headers were ready, by route pattern and method",
-    labelNames: ["route", "method"] as const,
-    buckets: SECONDS_BUCKETS,
-    registers: [this.registry],
-  });
   private readonly queueWait = new Histogram({
     name: "servekit_prediction_queue_wait_seconds",
     help: "Time predictions waited for a free slot",
@@ -84,7 +74,26 @@ export class ServeMetrics {
     registers: [this.registry],
   });
 
+  /** Histograms of the predictor's `outputMetrics`, by name. */
+  private readonly outputs = new Map<string, Histogram>();
+
   constructor(options: ServeMetricsOptions) {
+    // Every series says which model-version it is about: several share one `/metrics`.
+    this.registry.setDefaultLabels({
+      model: options.predictor.name,
+      version: options.predictor.version,
+    });
+    for (const [name, spec] of Object.entries(options.predictor.outputMetrics ?? {})) {
+      this.outputs.set(
+        name,
+        new Histogram({
+          name: `servekit_output_${name}`,
+          help: spec.help ?? `${name} of each output (the predictor's outputMetrics)`,
+          buckets: spec.buckets ?? DEFAULT_OUTPUT_BUCKETS,
+          registers: [this.registry],
+        }),
+      );
+    }
     this.predictorMetrics = new RegistryPredictorMetrics(this.registry, options.log);
     // Every outcome shows from the start at 0, so rate() and alerts work before the first one.
     const statuses: PredictionStatus[] = [
@@ -128,12 +137,6 @@ export class ServeMetrics {
     gauge("servekit_ready", "1 while predictions are accepted", () => (source.isReady ? 1 : 0));
   }
 
-  /** One answered HTTP request. */
-  observeHttp(labels: { route: string; method: string; status: number }, seconds: number): void {
-    this.httpRequests.inc({ ...labels, status: String(labels.status) });
-    this.httpDuration.observe({ route: labels.route, method: labels.method }, seconds);
-  }
-
   /** A prediction got a slot after waiting `seconds`. */
   observeQueueWait(seconds: number): void {
     this.queueWait.observe(seconds);
@@ -149,14 +152,8 @@ export class ServeMetrics {
     this.setupDuration.set(seconds);
   }
 
-  /** The content type of {@link text}: Prometheus text format 0.0.4. */
-  get contentType(): string {
-    return this.registry.contentType;
-  }
-
-  /** Every metric in Prometheus text format: this app's, then the process's. */
-  async text(): Promise<string> {
-    const [app, process] = await Promise.all([this.registry.metrics(), processMetrics().metrics()]);
-    return `${app}\n${process}`;
+  /** Records a number the predictor's `outputMetrics` took from an output. */
+  observeOutput(name: string, value: number): void {
+    this.outputs.get(name)?.observe(value);
   }
 }

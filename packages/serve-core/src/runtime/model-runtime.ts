@@ -13,6 +13,7 @@ import { Batcher } from "./batcher.js";
 import { createExecutor } from "./executor/create-executor.js";
 import type { Executor } from "./executor/executor.js";
 import { inPoolWorker } from "./executor/pool-worker-context.js";
+import { PredictionRecords } from "./prediction-records.js";
 import { PredictionRunner } from "./prediction-runner.js";
 import type { Health, PredictionOutcome, PredictOptions } from "./runtime-types.js";
 
@@ -52,6 +53,8 @@ export class ModelRuntime {
   private readonly executor: Executor;
   private readonly admission: Admission;
   private readonly runner: PredictionRunner;
+  /** Output metrics and the prediction log. */
+  private readonly records: PredictionRecords;
   /** Aborted when the shutdown grace period is over: what still waits or runs gets 503 DRAINING. */
   private readonly stopping = abortControllerForMany();
 
@@ -92,6 +95,7 @@ export class ModelRuntime {
       stopping: this.stopping.signal,
     });
     metrics?.watch(this);
+    this.records = new PredictionRecords(predictor, resolved, metrics, log);
     // The journal opens before setup starts: a `journalDir` that cannot be used
     // throws here, before any worker thread exists to keep the process up.
     let started: Promise<void> | undefined;
@@ -135,6 +139,11 @@ export class ModelRuntime {
     return this.admission.queued;
   }
 
+  /** Whether a prediction would run now, without waiting (what a shadow run asks). */
+  get hasFreeSlot(): boolean {
+    return this.isReady && !this.admission.saturated && this.admission.queued === 0;
+  }
+
   /**
    * Validates a raw input against the predictor's schema (defaults applied,
    * files decoded); throws 422 INVALID_INPUT naming each wrong field, under
@@ -175,7 +184,14 @@ export class ModelRuntime {
     });
     const queueMs = performance.now() - queued;
     this.metrics?.observeQueueWait(queueMs / 1000); // metrics: queue wait
-    const result = await this.runner.run({ input, requestId, signal, onChunk, release });
+    const record = this.records.start(input, requestId);
+    const result = await this.runner
+      .run({ input, requestId, signal, onChunk, release })
+      .catch((error: unknown) => {
+        this.records.failed(record, error);
+        throw error;
+      });
+    this.records.succeeded(record, result.output, result.runMs);
     return { ...result, queueMs };
   }
 
@@ -207,6 +223,7 @@ export class ModelRuntime {
       }),
     );
     await this.executor.close();
+    await this.records.close();
   }
 
   private async setup(): Promise<void> {

@@ -25,13 +25,11 @@ const digest = (value: string) => createHash("sha256").update(value).digest();
 
 /**
  * Requires an API key as `Authorization: Bearer <key>` or `X-API-Key: <key>`,
- * except on `publicPaths`. Keys are compared as SHA-256 digests with
- * `timingSafeEqual`, against every key without stopping early, so the time
- * taken says nothing about how close a guess was.
+ * except on `publicPaths` (keys compared by {@link keyMatcher}).
  * Sets `apiKeyId` on the context to the key that matched.
  */
 export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler {
-  const keyDigests = options.keys.map(digest);
+  const matchKey = keyMatcher(options.keys);
   const isPublic = (path: string) =>
     path === "/" ||
     options.publicPaths.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
@@ -39,13 +37,7 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler {
     if (c.req.method === "OPTIONS" || isPublic(c.req.path)) return next();
     const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
     const presented = bearer ?? c.req.header("x-api-key");
-    let matched = -1;
-    if (presented !== undefined) {
-      const candidate = digest(presented.trim());
-      keyDigests.forEach((key, index) => {
-        if (timingSafeEqual(candidate, key)) matched = index;
-      });
-    }
+    const matched = matchKey(presented);
     if (matched < 0) {
       c.header("WWW-Authenticate", 'Bearer realm="servekit"');
       throw new ServeError(
@@ -57,5 +49,23 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler {
     }
     c.set("apiKeyId", `key-${matched + 1}`);
     return next();
+  };
+}
+
+/**
+ * A check of a presented key against `keys`: the index of the one it is,
+ * or -1. Compares SHA-256 digests with `timingSafeEqual`, against every key
+ * without stopping early, so the time taken says nothing about a guess.
+ */
+export function keyMatcher(keys: readonly string[]): (presented: string | undefined) => number {
+  const keyDigests = keys.map(digest);
+  return (presented) => {
+    let matched = -1;
+    if (presented === undefined) return matched;
+    const candidate = digest(presented.trim());
+    keyDigests.forEach((key, index) => {
+      if (timingSafeEqual(candidate, key)) matched = index;
+    });
+    return matched;
   };
 }

@@ -28,20 +28,22 @@ export function collectionUrl(requestUrl: string): string {
   return `${url.origin}${url.pathname.slice(0, at + "/predictions".length)}`;
 }
 
-const cache = new WeakMap<AnyPredictor, ReturnType<typeof buildSchema>>();
+const cache = new WeakMap<AnyPredictor, Map<string, ReturnType<typeof buildSchema>>>();
 
-/** The async prediction object of GET/PUT/cancel and webhooks, typed by the predictor; built once. */
-export function asyncPredictionSchema(predictor: AnyPredictor) {
-  let schema = cache.get(predictor);
+/** The async prediction object of GET/PUT/cancel and webhooks, typed by the predictor; built once per suffix. */
+export function asyncPredictionSchema(predictor: AnyPredictor, suffix = "") {
+  const bySuffix = cache.get(predictor) ?? new Map();
+  cache.set(predictor, bySuffix);
+  let schema = bySuffix.get(suffix);
   if (!schema) {
-    schema = buildSchema(predictor);
-    cache.set(predictor, schema);
+    schema = buildSchema(predictor, suffix);
+    bySuffix.set(suffix, schema);
   }
   return schema;
 }
 
-function buildSchema(predictor: AnyPredictor) {
-  const { output } = predictionSchemas(predictor);
+function buildSchema(predictor: AnyPredictor, suffix: string) {
+  const { output } = predictionSchemas(predictor, suffix);
   return z
     .object({
       id: z.string(),
@@ -61,5 +63,5 @@ function buildSchema(predictor: AnyPredictor) {
       webhook: z.string().optional(),
       webhook_events_filter: z.array(z.enum(WEBHOOK_EVENTS)).optional(),
     })
-    .openapi("AsyncPrediction");
+    .openapi(`AsyncPrediction${suffix}`);
 }

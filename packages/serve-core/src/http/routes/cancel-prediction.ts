@@ -1,5 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { AnyPredictor } from "../../predictor.js";
+import { modelPaths } from "../model-lease.js";
 import { asyncPredictionSchema } from "./async-prediction-schemas.js";
 import { unknownPrediction } from "./get-prediction.js";
 import { honoPath } from "./hono-path.js";
@@ -26,18 +28,16 @@ export function cancelPredictionRoute(predictor: AnyPredictor) {
   });
 }
 
-/** `POST /predictions/{id}/cancel`: aborts an async prediction. */
-export function registerCancelPredictionRoute({
-  app,
-  predictor,
-  asyncPredictions,
-}: RouteDeps): void {
+/** `POST /predictions/{id}/cancel` (also under `/models/...`): aborts an async prediction, whichever version runs it. */
+export function registerCancelPredictionRoute({ app, predictor, models }: RouteDeps): void {
   const route = cancelPredictionRoute(predictor);
-
-  app.post(honoPath(route.path), (c) => {
-    const id = c.req.param("id");
-    const prediction = asyncPredictions.cancel(id);
-    if (!prediction) throw unknownPrediction(id);
-    return c.json(prediction);
-  });
+  const handler = (c: Context) => {
+    const id = c.req.param("id")!;
+    for (const runtime of models.runtimes()) {
+      const prediction = runtime.predictions.cancel(id);
+      if (prediction) return c.json(prediction);
+    }
+    throw unknownPrediction(id);
+  };
+  for (const path of modelPaths(honoPath(route.path))) app.post(path, handler);
 }

@@ -1,6 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { ServeError } from "../../errors.js";
 import type { AnyPredictor } from "../../predictor.js";
+import { modelPaths } from "../model-lease.js";
 import { asyncPredictionSchema } from "./async-prediction-schemas.js";
 import { honoPath } from "./hono-path.js";
 import type { RouteDeps } from "./route-deps.js";
@@ -26,16 +28,22 @@ export function getPredictionRoute(predictor: AnyPredictor) {
   });
 }
 
-/** `GET /predictions/{id}`: an async prediction's current state. */
-export function registerGetPredictionRoute({ app, predictor, asyncPredictions }: RouteDeps): void {
+/**
+ * `GET /predictions/{id}` (and under `/models/{name}[/versions/{v}]`, where
+ * an async prediction's `urls.get` points): its current state, from
+ * whichever version runs it.
+ */
+export function registerGetPredictionRoute({ app, predictor, models }: RouteDeps): void {
   const route = getPredictionRoute(predictor);
-
-  app.get(honoPath(route.path), (c) => {
-    const id = c.req.param("id");
-    const prediction = asyncPredictions.get(id);
-    if (!prediction) throw unknownPrediction(id);
-    return c.json(prediction);
-  });
+  const handler = (c: Context) => {
+    const id = c.req.param("id")!;
+    for (const runtime of models.runtimes()) {
+      const prediction = runtime.predictions.get(id);
+      if (prediction) return c.json(prediction);
+    }
+    throw unknownPrediction(id);
+  };
+  for (const path of modelPaths(honoPath(route.path))) app.get(path, handler);
 }
 
 /** The 404 for an id no async prediction has. */

@@ -51,11 +51,25 @@ export const readyRoute = createRoute({
 });
 
 /** `/health` (Cog's shape) and Kubernetes-style `/health/live` and `/health/ready`. */
-export function registerHealthRoutes({ app, runtime, options }: RouteDeps): void {
+export function registerHealthRoutes({ app, models, options }: RouteDeps): void {
+  const several = () => models.runtimes().length > 1;
   app.get(healthRoute.path, (c) => {
-    const { status, setup, workers } = runtime.health();
+    // With several model-versions: the worst status, the default model's setup, and each version's status.
+    const { status, setup, workers } = models.health();
     return c.json({
       status,
+      ...(several()
+        ? {
+            models: Object.fromEntries(
+              models
+                .list()
+                .map((m) => [
+                  m.name,
+                  Object.fromEntries(m.versions.map((v) => [v.version, v.status])),
+                ]),
+            ),
+          }
+        : {}),
       setup: setupDetails(setup, options.exposeSetupDetails),
       // The restart error is setup's error, hidden with it.
       ...(workers
@@ -68,13 +82,13 @@ export function registerHealthRoutes({ app, runtime, options }: RouteDeps): void
     });
   });
   app.get(liveRoute.path, (c) =>
-    runtime.health().status === "DEFUNCT"
+    models.health().status === "DEFUNCT"
       ? c.json({ status: "DEFUNCT" }, 503)
       : c.json({ status: "ALIVE" }),
   );
   app.get(readyRoute.path, (c) => {
-    const { status, draining } = runtime.health();
+    const { status, draining } = models.health();
     if (draining) return c.json({ status: "DRAINING" }, 503);
-    return c.json({ status }, runtime.isReady ? 200 : 503);
+    return c.json({ status }, models.isReady ? 200 : 503);
   });
 }

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { ServeMetrics } from "../../metrics/serve-metrics.js";
+import type { HttpMetrics } from "../../metrics/http-metrics.js";
+import { METRICS_CONTENT_TYPE, metricsText } from "../../metrics/metrics-text.js";
 import type { RouteDeps } from "./route-deps.js";
 
 /** The OpenAPI definition of `GET /metrics`. */
@@ -16,9 +17,11 @@ export const metricsRoute = createRoute({
   },
 });
 
-/** `GET /metrics`: the app's metrics for Prometheus to scrape. */
-export function registerMetricsRoute({ app }: RouteDeps, metrics: ServeMetrics): void {
+/** `GET /metrics`: the server's and every model-version's metrics for Prometheus to scrape. */
+export function registerMetricsRoute({ app, models }: RouteDeps, http: HttpMetrics): void {
   app.get(metricsRoute.path, async (c) =>
-    c.body(await metrics.text(), 200, { "Content-Type": metrics.contentType }),
+    c.body(await metricsText([http.registry, ...models.metricsRegistries()]), 200, {
+      "Content-Type": METRICS_CONTENT_TYPE,
+    }),
   );
 }

@@ -1,23 +1,25 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { AnyPredictor } from "../../predictor.js";
 import { clientSignal } from "../client-signal.js";
+import { leaseFor, modelPaths, withModelHeaders } from "../model-lease.js";
 import { readRequestBody } from "../read-body.js";
 import { bodyLimits } from "./body-limits.js";
-import { predictionSchemas } from "./prediction-schemas.js";
+import { DEFAULT_PLACE, predictionSchemas, type RoutePlace } from "./prediction-schemas.js";
 import type { RouteDeps } from "./route-deps.js";
 import { errorResponses } from "./schemas.js";
 import { setServerTiming } from "./server-timing.js";
 import { streamFormatFor, streamPrediction } from "./stream-response.js";
 
 /** The OpenAPI definition of `POST /predict`, from the predictor's schemas. */
-export function predictRoute(predictor: AnyPredictor) {
-  const { output, inputContent } = predictionSchemas(predictor);
+export function predictRoute(predictor: AnyPredictor, place: RoutePlace = DEFAULT_PLACE) {
+  const { output, inputContent } = predictionSchemas(predictor, place.suffix);
   const streamNote =
     "Each item matches `Output`: one `event: output` per item, then `event: done` (or `event: error`).";
   return createRoute({
     method: "post",
-    path: "/predict",
-    summary: `Run ${predictor.name} on one input`,
+    path: `${place.prefix}/predict`,
+    summary: `Run ${predictor.name}${place.prefix.includes("/versions/") ? ` ${predictor.version}` : ""} on one input`,
     description: predictor.description,
     tags: ["predictions"],
     request: { body: { required: true, content: inputContent } },
@@ -40,50 +42,59 @@ export function predictRoute(predictor: AnyPredictor) {
   });
 }
 
-/** `POST /predict`: the body is the input, the response is the output. */
-export function registerPredictRoute({
-  app,
-  predictor,
-  runtime,
-  options,
-  receiving,
-}: RouteDeps): void {
+/**
+ * `POST /predict` (the default model), `/models/{name}/predict` and
+ * `/models/{name}/versions/{version}/predict`: the body is the input, the
+ * response is the output, from the version the traffic policy (or the
+ * request) chose, named in `X-Model-Version`.
+ */
+export function registerPredictRoute({ app, models, options, receiving }: RouteDeps): void {
   const limits = bodyLimits(options, receiving);
-  const route = predictRoute(predictor);
-
-  app.post(route.path, async (c) => {
+  const handler = async (c: Context) => {
     const start = performance.now();
-    // Before the body is read: under overload, refusing must cost next to nothing.
-    runtime.refuseWhenFull();
-    const body = await readRequestBody(c, predictor.input, limits);
-    const read = performance.now();
-    const input = await runtime.parseInput(body);
-    const validated = performance.now();
-    const format = predictor.stream ? streamFormatFor(c.req.header("accept")) : undefined;
-    if (format) {
-      return streamPrediction(
-        format,
-        (onChunk) =>
-          runtime.predict(input, {
-            requestId: c.get("requestId"),
-            signal: clientSignal(c),
-            onChunk,
-            arrivedAt: start,
-          }),
-        c.get("requestId"),
-      );
+    const lease = leaseFor(c, models);
+    let releaseWithStream = false;
+    try {
+      const { runtime } = lease;
+      const { predictor } = runtime;
+      // Before the body is read: under overload, refusing must cost next to nothing.
+      runtime.refuseWhenFull();
+      const body = await readRequestBody(c, predictor.input, limits);
+      const read = performance.now();
+      // The shadow's own copy: the answer's run moves file bytes to its worker.
+      const shadowInput = lease.shadow ? structuredClone(body) : undefined;
+      const input = await runtime.parseInput(body);
+      const validated = performance.now();
+      const requestId: string = c.get("requestId");
+      const format = predictor.stream ? streamFormatFor(c.req.header("accept")) : undefined;
+      if (format) {
+        releaseWithStream = true;
+        const response = await streamPrediction(
+          format,
+          (onChunk) =>
+            runtime
+              .predict(input, { requestId, signal: clientSignal(c), onChunk, arrivedAt: start })
+              .finally(lease.release),
+          requestId,
+        );
+        return withModelHeaders(response, lease);
+      }
+      const outcome = await runtime.predict(input, {
+        requestId,
+        signal: clientSignal(c),
+        arrivedAt: start,
+      });
+      void models.shadow(lease, shadowInput, outcome.output, requestId);
+      setServerTiming(c, {
+        read: read - start,
+        validate: validated - read,
+        queue: outcome.queueMs,
+        predict: outcome.runMs,
+      });
+      return c.json(outcome.output as object);
+    } finally {
+      if (!releaseWithStream) lease.release();
     }
-    const outcome = await runtime.predict(input, {
-      requestId: c.get("requestId"),
-      signal: clientSignal(c),
-      arrivedAt: start,
-    });
-    setServerTiming(c, {
-      read: read - start,
-      validate: validated - read,
-      queue: outcome.queueMs,
-      predict: outcome.runMs,
-    });
-    return c.json(outcome.output as object);
-  });
+  };
+  for (const path of modelPaths("/predict")) app.post(path, handler);
 }

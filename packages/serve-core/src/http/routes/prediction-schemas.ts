@@ -16,17 +16,37 @@ export interface PredictionSchemas {
   >;
 }
 
-const cache = new WeakMap<AnyPredictor, PredictionSchemas>();
+const cache = new WeakMap<AnyPredictor, Map<string, PredictionSchemas>>();
 
-/** The predictor's schemas as named OpenAPI components (`Input`, `Output`), built once. */
-export function predictionSchemas(predictor: AnyPredictor): PredictionSchemas {
-  const cached = cache.get(predictor);
+/**
+ * Where a prediction route is documented: its path, and the suffix of its
+ * components' names (`Input_yolov5_fp16`), so several models' schemas can
+ * share one document. The default: `/predict` and friends, `Input`, `Output`.
+ */
+export interface RoutePlace {
+  /** Prefix before `/predict`, `/predictions`…, e.g. `/models/yolov5/versions/fp16`. */
+  prefix: string;
+  suffix: string;
+}
+
+export const DEFAULT_PLACE: RoutePlace = { prefix: "", suffix: "" };
+
+/** A component-name suffix for a model-version: `_yolov5_fp16`. */
+export function componentSuffix(name: string, version?: string): string {
+  return `_${[name, version].filter(Boolean).join("_")}`.replaceAll(/[^A-Za-z0-9._-]/g, "_");
+}
+
+/** The predictor's schemas as named OpenAPI components (`Input<suffix>`, `Output<suffix>`), built once each. */
+export function predictionSchemas(predictor: AnyPredictor, suffix = ""): PredictionSchemas {
+  const bySuffix = cache.get(predictor) ?? new Map();
+  cache.set(predictor, bySuffix);
+  const cached = bySuffix.get(suffix);
   if (cached) return cached;
   const input = (predictor.input as z.ZodType & { openapi: (name: string) => z.ZodType }).openapi(
-    "Input",
+    `Input${suffix}`,
   );
   const output = (predictor.output as z.ZodType & { openapi: (name: string) => z.ZodType }).openapi(
-    "Output",
+    `Output${suffix}`,
   );
   const fileFields = findFileFields(predictor.input);
   const examples = Object.fromEntries(
@@ -46,6 +66,6 @@ export function predictionSchemas(predictor: AnyPredictor): PredictionSchemas {
     };
   }
   const schemas = { input, output, inputContent };
-  cache.set(predictor, schemas);
+  bySuffix.set(suffix, schemas);
   return schemas;
 }

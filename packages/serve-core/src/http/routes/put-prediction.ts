@@ -1,8 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { ServeError } from "../../errors.js";
 import { invalidInputError } from "../../input/validation-issues.js";
 import type { AnyPredictor } from "../../predictor.js";
-import { readRequestBody } from "../read-body.js";
+import type { AsyncPredictions } from "../../runtime/async/async-predictions.js";
+import { leaseFor, modelPaths } from "../model-lease.js";
+import { type BodyLimits, readRequestBody } from "../read-body.js";
 import {
   asyncPredictionSchema,
   collectionUrl,
@@ -57,14 +60,32 @@ export function putPredictionRoute(predictor: AnyPredictor) {
 export function registerPutPredictionRoute({
   app,
   predictor,
+  models,
   options,
   receiving,
-  asyncPredictions,
 }: RouteDeps): void {
   const route = putPredictionRoute(predictor);
 
-  app.put(honoPath(route.path), async (c) => {
-    const id = c.req.param("id");
+  const handler = async (c: Context) => {
+    const id = c.req.param("id")!;
+    // Sticky by the prediction's id: a retried PUT reaches the version that has it.
+    const lease = leaseFor(c, models, { routingKey: id });
+    try {
+      return await create(c, id, lease.runtime.predictions, bodyLimits(options, receiving));
+    } finally {
+      lease.release();
+    }
+  };
+  for (const path of modelPaths(honoPath(route.path))) app.put(path, handler);
+}
+
+async function create(
+  c: Context,
+  id: string,
+  asyncPredictions: AsyncPredictions,
+  limits: BodyLimits,
+): Promise<Response> {
+  {
     if (id.length > 128) {
       throw new ServeError(
         "INVALID_INPUT",
@@ -77,7 +98,7 @@ export function registerPutPredictionRoute({
         "PUT /predictions/{id} takes a JSON body (files as base64 or data: URLs), so it can be journaled and re-run",
       );
     }
-    const body = Body.safeParse(await readRequestBody(c, Body, bodyLimits(options, receiving)));
+    const body = Body.safeParse(await readRequestBody(c, Body, limits));
     if (!body.success) throw invalidInputError(body.error);
     const { prediction } = await asyncPredictions.create({
       id,
@@ -90,5 +111,5 @@ export function registerPutPredictionRoute({
     c.header("Location", prediction.urls.get);
     if (prefersAsync(c.req.header("prefer"))) return c.json(prediction, 202);
     return c.json((await asyncPredictions.settled(id)) ?? prediction, 200);
-  });
+  }
 }

@@ -31,6 +31,7 @@ export function registerRootRoute({ app, predictor, options }: RouteDeps): void 
     health: "/health",
     predict: "/predict",
     predictions: "/predictions",
+    models: "/models",
     ...(options.docs ? { docs: "/docs" } : {}),
     ...(options.ui ? { ui: "/ui" } : {}),
     ...(options.metrics ? { metrics: "/metrics" } : {}),

@@ -68,5 +68,9 @@ export const HealthResponse = z
       })
       .optional()
       .openapi({ description: "The worker pool: workers serving now, of how many" }),
+    models: z.record(z.string(), z.record(z.string(), z.string())).optional().openapi({
+      description:
+        "With several model-versions: each model's versions and their status (`status` is the worst of them)",
+    }),
   })
   .openapi("Health");

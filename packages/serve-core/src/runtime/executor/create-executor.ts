@@ -37,6 +37,7 @@ export function createExecutor({
   return new WorkerPool({
     moduleUrl,
     predictorName: predictor.name,
+    predictorVersion: predictor.version,
     size: options.workers,
     log,
     logLevel: options.logLevel,

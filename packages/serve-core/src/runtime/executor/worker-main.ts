@@ -27,9 +27,12 @@ function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
 
 async function loadPredictor(): Promise<AnyPredictor> {
   const exports = (await import(boot.moduleUrl)) as Record<string, unknown>;
-  const found = Object.values(exports).find(
+  const named = Object.values(exports).filter(
     (value): value is AnyPredictor => isPredictor(value) && value.name === boot.predictorName,
   );
+  // Versions of one model may be exported side by side; one alone is taken whatever its version.
+  const found =
+    named.length === 1 ? named[0] : named.find((p) => p.version === boot.predictorVersion);
   if (!found) {
     throw new Error(
       `${boot.moduleUrl} does not export a predictor named "${boot.predictorName}"; export it (e.g. \`export const predictor = definePredictor(...)\`)`,

@@ -14,6 +14,7 @@ describe("WorkerPool abort listeners", () => {
     pool = new WorkerPool({
       moduleUrl: fixturePredictor.moduleUrl!,
       predictorName: fixturePredictor.name,
+      predictorVersion: fixturePredictor.version,
       size: 1,
       log: createLogger({ level: "silent" }),
       logLevel: "silent",

@@ -31,6 +31,7 @@ export interface WorkerPoolOptions {
   /** URL of the module that exports the predictor. */
   moduleUrl: string;
   predictorName: string;
+  predictorVersion: string;
   /** Number of worker threads; each runs one prediction at a time. */
   size: number;
   log: Logger;
@@ -153,6 +154,7 @@ export class WorkerPool implements Executor {
         [POOL_WORKER_MARK]: true,
         moduleUrl: this.options.moduleUrl,
         predictorName: this.options.predictorName,
+        predictorVersion: this.options.predictorVersion,
         workerIndex: index,
         logLevel: this.options.logLevel,
       },

@@ -11,6 +11,8 @@ export interface WorkerBoot {
   [POOL_WORKER_MARK]: true;
   moduleUrl: string;
   predictorName: string;
+  /** With several versions of one name exported, the one to serve. */
+  predictorVersion: string;
   workerIndex: number;
   logLevel: LogLevel;
 }
