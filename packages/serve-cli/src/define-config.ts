@@ -1,7 +1,7 @@
 import type { ServeConfig } from "@servekit/core";
 import type { BuildSettings } from "./container/build-settings.js";
 
-/** A `serve.config.ts`: server options (see `serveOptionsSchema`), `entry`, and `build`. */
+/** A `serve.config.ts`: server options (see `serveOptionsSchema`), `entry` or `models`, and `build`. */
 export type ServeCliConfig = Omit<ServeConfig, "build"> & { build?: BuildSettings };
 
 /**
@@ -15,6 +15,11 @@ export type ServeCliConfig = Omit<ServeConfig, "build"> & { build?: BuildSetting
  *   entry: "predictor.ts",
  *   workers: "auto",
  *   build: { weights: ["weights/model.onnx"], env: { MODEL_DIR: "/srv/weights" } },
+ * });
+ * // or several predictors in one server, the first the default model:
+ * export default defineConfig({
+ *   models: ["fp32.ts", { entry: "versions.ts:fp16", options: { workers: 1 } }],
+ *   traffic: { yolov5: { weights: { fp32: 95, fp16: 5 } } },
  * });
  */
 export function defineConfig(config: ServeCliConfig): ServeCliConfig {

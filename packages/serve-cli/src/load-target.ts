@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, extname, isAbsolute, join, relative, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { existsSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import {
   type AnyPredictor,
   isPredictor,
+  type ModelEntry,
   parseServeConfig,
   type ResolvedServeConfig,
   type ServeOptions,
@@ -12,6 +12,7 @@ import {
 } from "@servekit/core";
 import { CliError, usageError } from "./cli-error.js";
 import { parseBuildSettings, type ResolvedBuildSettings } from "./container/build-settings.js";
+import { importModule } from "./import-module.js";
 
 const CONFIG_FILES = ["serve.config.ts", "serve.config.mts", "serve.config.js", "serve.config.mjs"];
 
@@ -48,13 +49,27 @@ export interface LoadedTarget {
   serveOptions: ServeOptions;
   /** The module pool workers import to find the predictor: `file` when it exports it. */
   predictorModule: string;
+  /**
+   * Every model-version of the module's own `serve([a, b, …])` call that
+   * serves this predictor, with each one's options and module (empty when
+   * it serves one): `run` serves them all.
+   */
+  servedTogether: ServedTogether[];
+}
+
+/** A model-version a module's own `serve([…])` call serves. */
+export interface ServedTogether {
+  predictor: AnyPredictor;
+  options: ServeOptions;
+  predictorModule: string;
 }
 
 /**
  * Loads the predictor a target names: a file (`predictor.ts`), a file and
  * export (`model.ts:detector`), or a directory holding `serve.config.ts`
- * (default: the current directory). Without an export name, takes the
- * export named `predictor`, else the default export, else the only predictor.
+ * (default: the current directory; its `entry`, or with `models` the first
+ * of them). Without an export name, takes the export named `predictor`,
+ * else the default export, else the only predictor.
  *
  * @example
  * const { predictor, config } = await loadTarget("examples/yolov5");
@@ -65,38 +80,56 @@ export async function loadTarget(
   options: LoadTargetOptions = {},
 ): Promise<LoadedTarget> {
   const { path, exportName } = splitTarget(target);
+  const absolute = existingPath(path, cwd);
+  if (!statSync(absolute).isDirectory())
+    return { ...(await loadPredictorModule(absolute, exportName)), ...(await noConfig(options)) };
+  const found = await loadTargetConfig(absolute, cwd, options);
+  const entry = splitTarget(found.config.entry);
+  const hint = found.configFile
+    ? `\`${found.config.models ? "models.0" : "entry"}\` in ${relative(cwd, found.configFile)} is "${found.config.entry}"`
+    : `no serve.config.ts in ${path}, so the default entry "predictor.ts" was tried`;
+  const file = existingEntry(join(absolute, entry.path), hint);
+  return { ...(await loadPredictorModule(file, exportName ?? entry.exportName)), ...found };
+}
+
+/** The absolute path of a target's file or directory; a usage error when there is none. */
+export function existingPath(path: string, cwd: string): string {
   const absolute = resolve(cwd, path);
   if (!existsSync(absolute)) throw usageError(`${path} does not exist (looked for ${absolute})`);
+  return absolute;
+}
 
-  let configFile: string | undefined;
-  let config: LoadedConfig = await withWeights(parseServeConfig({}), undefined, options);
-  let file = absolute;
-  if (statSync(absolute).isDirectory()) {
-    configFile = CONFIG_FILES.map((name) => join(absolute, name)).find((f) => existsSync(f));
-    if (configFile) {
-      const module = await importModule(configFile);
-      const source = relative(cwd, configFile) || configFile;
-      config = await withWeights(
-        parseServeConfig(module.default ?? module.config, source),
-        source,
-        options,
-      );
-    }
-    const entry = splitTarget(config.entry);
-    file = join(absolute, entry.path);
-    if (!existsSync(file)) {
-      const hint = configFile
-        ? `\`entry\` in ${relative(cwd, configFile)} is "${config.entry}"`
-        : `no serve.config.ts in ${path}, so the default entry "predictor.ts" was tried`;
-      throw usageError(`${file} does not exist (${hint})`);
-    }
-    return {
-      ...(await loadPredictorModule(file, exportName ?? entry.exportName)),
-      config,
-      configFile,
-    };
-  }
-  return { ...(await loadPredictorModule(file, exportName)), config, configFile };
+/** `file`, when it exists; else a usage error saying where its name came from. */
+export function existingEntry(file: string, hint: string): string {
+  if (!existsSync(file)) throw usageError(`${file} does not exist (${hint})`);
+  return file;
+}
+
+/** A directory's config file, checked, or the defaults when it has none. */
+export async function loadTargetConfig(
+  dir: string,
+  cwd: string,
+  options: LoadTargetOptions = {},
+): Promise<Pick<LoadedTarget, "config" | "configFile">> {
+  const configFile = CONFIG_FILES.map((name) => join(dir, name)).find((f) => existsSync(f));
+  if (!configFile) return noConfig(options);
+  const module = await importModule(configFile);
+  const source = relative(cwd, configFile) || configFile;
+  const config = await withWeights(
+    parseServeConfig(module.default ?? module.config, source),
+    source,
+    options,
+  );
+  return { config, configFile };
+}
+
+async function noConfig(
+  options: LoadTargetOptions,
+): Promise<Pick<LoadedTarget, "config" | "configFile">> {
+  return {
+    config: await withWeights(parseServeConfig({}), undefined, options),
+    configFile: undefined,
+  };
 }
 
 /**
@@ -129,17 +162,46 @@ async function withWeights(
  * Imports a predictor's module with its `serve()` calls taken over, so that
  * loading a file that serves itself starts no server of its own.
  */
-async function loadPredictorModule(
+export async function loadPredictorModule(
   file: string,
   exportName: string | undefined,
-): Promise<Pick<LoadedTarget, "predictor" | "file" | "serveOptions" | "predictorModule">> {
+): Promise<LoadedPredictor> {
   const { value: module, calls } = await takeOverServeCalls(() => importModule(file));
   const predictor = pickPredictor(module, file, exportName, calls);
-  const serveOptions = calls.find((c) => c.predictor === predictor)?.options ?? {};
-  const exported = Object.values(module).includes(predictor);
-  const predictorModule =
-    serveOptions.predictorModule?.toString() ?? (exported ? file : (predictor.moduleUrl ?? file));
-  return { predictor, file, serveOptions, predictorModule };
+  const call = calls.find((c) => c.models.some((entry) => entryPredictor(entry) === predictor));
+  const serveOptions = call?.options ?? {};
+  const moduleOf = (p: AnyPredictor, options: ServeOptions) =>
+    options.predictorModule?.toString() ??
+    (Object.values(module).includes(p) ? file : (p.moduleUrl ?? file));
+  const servedTogether =
+    call && call.models.length > 1
+      ? call.models.map((entry) => {
+          const options = "predict" in entry ? {} : (entry.options ?? {});
+          const p = entryPredictor(entry);
+          return {
+            predictor: p,
+            options,
+            predictorModule: moduleOf(p, { ...serveOptions, ...options }),
+          };
+        })
+      : [];
+  return {
+    predictor,
+    file,
+    serveOptions,
+    predictorModule: moduleOf(predictor, serveOptions),
+    servedTogether,
+  };
+}
+
+/** What {@link loadPredictorModule} finds in a module. */
+export type LoadedPredictor = Pick<
+  LoadedTarget,
+  "predictor" | "file" | "serveOptions" | "predictorModule" | "servedTogether"
+>;
+
+function entryPredictor(entry: ModelEntry): AnyPredictor {
+  return "predict" in entry ? entry : entry.predictor;
 }
 
 /** `"a/b.ts:name"` → path and export name (a Windows drive letter is not an export). */
@@ -147,65 +209,6 @@ export function splitTarget(target: string): { path: string; exportName: string 
   const at = target.lastIndexOf(":");
   if (at <= 1 || target.slice(at + 1).includes("/")) return { path: target, exportName: undefined };
   return { path: target.slice(0, at), exportName: target.slice(at + 1) || undefined };
-}
-
-async function importModule(file: string): Promise<Record<string, unknown>> {
-  try {
-    return (await import(pathToFileURL(isAbsolute(file) ? file : resolve(file)).href)) as Record<
-      string,
-      unknown
-    >;
-  } catch (error) {
-    throw new CliError(
-      `could not load ${file}:\n${describeLoadError(error)}${commonJsHint(file)}`,
-      1,
-      { cause: error },
-    );
-  }
-}
-
-/**
- * servekit is ESM-only: a .ts or .js file in a package without
- * `"type": "module"` (what `npm init -y` writes) loads as CommonJS and
- * cannot import it. Says how to fix that, when it is the case.
- */
-function commonJsHint(file: string): string {
-  if (![".ts", ".js", ".tsx", ".jsx"].includes(extname(file))) return "";
-  let dir = dirname(file);
-  for (;;) {
-    const manifest = join(dir, "package.json");
-    if (existsSync(manifest)) {
-      const { type } = JSON.parse(readFileSync(manifest, "utf8")) as { type?: string };
-      if (type === "module") return "";
-      return `\n${manifest} does not say "type": "module", so ${file} loads as CommonJS, and servekit is ESM-only. Fix: run \`npm pkg set type=module\` in ${dir} (or name the file .mts)`;
-    }
-    const parent = dirname(dir);
-    if (parent === dir)
-      return `\nno package.json above ${file}: it loads as CommonJS, and servekit is ESM-only. Fix: \`npm init -y && npm pkg set type=module\`, or name the file .mts`;
-    dir = parent;
-  }
-}
-
-/** esbuild's syntax errors carry file:line:column; other errors their message. */
-function describeLoadError(error: unknown): string {
-  const errors = (
-    error as {
-      errors?: {
-        text: string;
-        location?: { file: string; line: number; column: number; lineText: string };
-      }[];
-    }
-  ).errors;
-  if (Array.isArray(errors) && errors.length > 0) {
-    return errors
-      .map((e) =>
-        e.location
-          ? `  ${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}\n    ${e.location.lineText}`
-          : `  ${e.text}`,
-      )
-      .join("\n");
-  }
-  return `  ${error instanceof Error ? error.message : String(error)}`;
 }
 
 function pickPredictor(

@@ -17,7 +17,7 @@ export const COMMANDS: {
   },
   {
     name: "run",
-    summary: "Serve a predictor over HTTP (flags override serve.config.ts)",
+    summary: "Serve one predictor or several over HTTP (flags override serve.config.ts)",
     load: async () => (await import("./commands/run.js")).registerRunCommand,
   },
   {
@@ -29,6 +29,11 @@ export const COMMANDS: {
     name: "openapi",
     summary: "Print the OpenAPI 3.1 document of a predictor (for client generators)",
     load: async () => (await import("./commands/openapi.js")).registerOpenApiCommand,
+  },
+  {
+    name: "release",
+    summary: "Move a model's traffic between versions on a running server (--url)",
+    load: async () => (await import("./commands/release.js")).registerReleaseCommand,
   },
   {
     name: "ui",

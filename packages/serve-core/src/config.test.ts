@@ -61,3 +61,77 @@ describe("parseServeConfig", () => {
     expect(configServeOptions(config)).toEqual({ port: 9000 });
   });
 });
+
+describe("parseServeConfig with a models list", () => {
+  it("reads each item as { entry, options? }, the first as the entry one-predictor commands take", () => {
+    const config = parseServeConfig(
+      defineConfig({
+        models: [
+          "fp32.ts",
+          "versions.ts:fp16",
+          { entry: "int8.ts:int8", options: { workers: 1, maxQueue: 8, predictTimeoutMs: 5_000 } },
+        ],
+        port: 9000,
+        traffic: { yolov5: { weights: { fp32: 90, fp16: 10 } } },
+      }),
+    );
+    expect(config.models).toEqual([
+      { entry: "fp32.ts" },
+      { entry: "versions.ts:fp16" },
+      { entry: "int8.ts:int8", options: { workers: 1, maxQueue: 8, predictTimeoutMs: 5_000 } },
+    ]);
+    expect(config.entry).toBe("fp32.ts");
+    // The traffic policy is a server option: passed through, models kept out.
+    expect(configServeOptions(config)).toEqual({
+      port: 9000,
+      traffic: { yolov5: { weights: { fp32: 90, fp16: 10 } } },
+    });
+  });
+
+  it("refuses entry and models together, saying which to keep", () => {
+    expect(() => parseServeConfig({ entry: "a.ts", models: ["b.ts"] })).toThrow(
+      'serve.config.ts is invalid:\n- `entry`: cannot be set with `models`: serve one predictor with `entry`, or several with `models` (move "a.ts" into `models`, first to make it the default)',
+    );
+  });
+
+  it("names the item and field that is wrong, with what would be right", () => {
+    expect(() =>
+      parseServeConfig({
+        models: [
+          3,
+          { entry: "b.ts", options: { workers: -1, maxQueu: 1 } },
+          { entry: "" },
+          { entry: "c.ts", option: {} },
+        ],
+      }),
+    ).toThrow(
+      [
+        "serve.config.ts is invalid:",
+        '- `models.0`: got 3; must be "file.ts", "file.ts:export" or { entry: "file.ts:export", options? }',
+        '- `models.1.options.workers`: got -1; must be 0 (inline), a whole number or "auto"',
+        "- `models.1.options.maxQueu`: is not an option; did you mean `maxQueue`?",
+        '- `models.2.entry`: got ""; must name the predictor module, e.g. "detector.ts" or "models.ts:detector"',
+        "- `models.3.option`: is not an option; did you mean `options`?",
+      ].join("\n"),
+    );
+    expect(() => parseServeConfig({ models: [] })).toThrow(
+      '- `models`: got []; must list at least one model, e.g. ["a.ts", "b.ts:detector"]',
+    );
+  });
+
+  it("says that a server option under a model's options belongs at the top level", () => {
+    expect(() => parseServeConfig({ models: [{ entry: "a.ts", options: { port: 1 } }] })).toThrow(
+      "- `models.0.options.port`: is a server option, not a model's: set it at the top level of the config (a model's options: workers, maxConcurrency,",
+    );
+  });
+
+  it("checks a model's options by the server options' cross-field rules", () => {
+    expect(() =>
+      parseServeConfig({
+        models: [
+          { entry: "a.ts", options: { workerRestart: { initialDelayMs: 10, maxDelayMs: 1 } } },
+        ],
+      }),
+    ).toThrow("`models.0.options.workerRestart`: delays must satisfy");
+  });
+});

@@ -3,58 +3,117 @@ import { createRequire } from "node:module";
 import {
   configServeOptions,
   type LogLevel,
+  type ModelInfo,
+  type ModelRuntime,
   type RunningServer,
   type ServeOptions,
   serve,
 } from "@servekit/core";
 import type { Command } from "commander";
 import { CliError } from "../cli-error.js";
-import { loadTarget } from "../load-target.js";
+import { loadModels } from "../load-models.js";
 import { optionFlag } from "../option-flag.js";
 
 export interface RunOptions {
+  /** One target: a file, `file:export`, or a directory with serve.config.ts. */
   target?: string;
+  /** Several targets served by one server, the first the default model (instead of `target`). */
+  targets?: string[];
   /** Flags that override the config file. */
   overrides?: ServeOptions;
   cwd?: string;
 }
 
 /**
- * Serves a predictor with its config, then the options the module passed to
- * its own `serve()` call (taken over, never served twice), then the flags, each
- * overriding the one before; waits for setup and throws CliError if setup
- * fails, after printing its logs.
+ * Serves the predictors the targets name (one, or several in one server:
+ * the first is the default model) with the first target's config, then the
+ * options its module passed to its own `serve()` call (taken over, never
+ * served twice), then the flags, each overriding the one before; a model's
+ * own `options` in the config's `models` override all three. Waits for
+ * setup and throws CliError if any model's setup fails, after printing its logs.
  *
  * @example
  * const server = await runServer({ target: "examples/yolov5", overrides: { port: 9000 } });
+ * const both = await runServer({ targets: ["fp32.ts", "fp16.ts"] });
  */
 export async function runServer(options: RunOptions): Promise<RunningServer> {
-  const loaded = await loadTarget(options.target, options.cwd);
-  const server = await serve(loaded.predictor, {
-    ...configServeOptions(loaded.config),
-    ...loaded.serveOptions,
-    ...withoutUndefined(options.overrides ?? {}),
-    predictorModule: loaded.predictorModule,
-  });
-  printBanner(loaded.predictor.name, server.url, loaded.config.ui ?? options.overrides?.ui ?? true);
-  await server.ready;
-  const health = server.app.lifecycle.health();
-  if (health.status === "SETUP_FAILED") {
-    await server.close();
-    throw new CliError(
-      `setup of ${loaded.predictor.name} failed: ${health.setup.error}${health.setup.logs ? `\nsetup logs:\n${health.setup.logs}` : ""}`,
+  const targets = options.targets?.length ? options.targets : [options.target ?? "."];
+  const loaded = await loadModels(targets, options.cwd);
+  const [first, ...others] = loaded.models;
+  if (!first) throw new CliError(`${targets.join(" ")} names no predictor`);
+  for (const file of loaded.unusedConfigFiles)
+    process.stderr.write(
+      `note: the server options in ${file} are not used: one server takes them from the first target${loaded.configFile ? ` (${loaded.configFile})` : ""} and the flags\n`,
     );
+  const { predictorModule: _module, ...serverOptions }: ServeOptions = {
+    ...configServeOptions(loaded.config),
+    ...first.serveOptions,
+    ...withoutUndefined(options.overrides ?? {}),
+  };
+  // Each model's pool workers import its own module.
+  const server =
+    others.length === 0 && Object.keys(first.options).length === 0
+      ? await serve(first.predictor, { ...serverOptions, predictorModule: first.predictorModule })
+      : await serve(
+          loaded.models.map((m) => ({
+            predictor: m.predictor,
+            options: { ...m.options, predictorModule: m.predictorModule },
+          })),
+          serverOptions,
+        );
+  const ui = loaded.config.ui ?? options.overrides?.ui ?? true;
+  printBanner(server, ui);
+  await server.ready;
+  const failed = server.models.runtimes().filter((r) => r.health().status === "SETUP_FAILED");
+  if (failed.length > 0) {
+    await server.close();
+    const several = server.models.runtimes().length > 1;
+    throw new CliError(failed.map((runtime) => setupFailure(runtime, several)).join("\n"));
   }
-  process.stderr.write(`ready: ${loaded.predictor.name} is accepting predictions\n`);
+  process.stderr.write(`ready: ${servedModels(server)} accepting predictions\n`);
   return server;
 }
 
-function printBanner(name: string, url: string, ui: boolean): void {
+function setupFailure(runtime: ModelRuntime, several: boolean): string {
+  const { setup } = runtime.health();
+  const { name, version } = runtime.predictor;
+  return `setup of ${name}${several ? ` ${version}` : ""} failed: ${setup.error}${setup.logs ? `\nsetup logs:\n${setup.logs}` : ""}`;
+}
+
+/** "echo is" for one model; "yolov5 (fp32, fp16), echo (1.0.0) are" for several. */
+function servedModels(server: RunningServer): string {
+  const models = server.models.list();
+  if (models.length === 1 && models[0]!.versions.length === 1) return `${models[0]!.name} is`;
+  const named = models.map((m) => `${m.name} (${versionList(m)})`);
+  return `${named.join(", ")} are`;
+}
+
+function versionList(model: ModelInfo): string {
+  return model.versions.map((v) => v.version).join(", ");
+}
+
+function printBanner(server: RunningServer, ui: boolean): void {
+  const { url } = server;
+  const models = server.models.list();
+  const several = models.length > 1;
+  const only = models[0]!;
+  const title = several
+    ? `${models.length} models`
+    : `${only.name}${only.versions.length > 1 ? ` (${versionList(only)})` : ""}`;
+  const width = Math.max(8, ...models.map((m) => m.name.length));
+  const perModel = several
+    ? models.map(
+        (m) =>
+          `  ${m.name.padEnd(width)} ${url}/models/${encodeURIComponent(m.name)}/predict (${versionList(m)})`,
+      )
+    : [];
   process.stderr.write(
     [
       "",
-      `  servekit · ${name}`,
-      `  API      ${url}/predict`,
+      `  servekit · ${title}`,
+      `  API      ${url}/predict${several ? ` (default: ${server.models.defaultModel})` : ""}`,
+      ...perModel,
+      ...(several || only.versions.length > 1 ? [`  Models   ${url}/models`] : []),
       `  Docs     ${url}/docs`,
       `  OpenAPI  ${url}/openapi.json`,
       `  Health   ${url}/health`,
@@ -97,8 +156,11 @@ function runWatching(args: string[]): Promise<void> {
 export function registerRunCommand(program: Command): void {
   program
     .command("run")
-    .description("Serve a predictor over HTTP (flags override serve.config.ts)")
-    .argument("[target]", "predictor file, file:export, or directory with serve.config.ts", ".")
+    .description("Serve one predictor or several over HTTP (flags override serve.config.ts)")
+    .argument(
+      "[targets...]",
+      "predictor file, file:export, or directory with serve.config.ts (default .); several: one server, the first the default model",
+    )
     .option(
       "-p, --port <port>",
       "port to listen on (default: config, $PORT, 8000)",
@@ -126,11 +188,12 @@ export function registerRunCommand(program: Command): void {
 Examples:
   $ serve-cli run                          # ./serve.config.ts or ./predictor.ts
   $ serve-cli run examples/yolov5 --port 9000 --workers 2
-  $ serve-cli run model.ts:detector --watch`,
+  $ serve-cli run model.ts:detector --watch
+  $ serve-cli run fp32.ts fp16.ts             # two versions (or models) in one server`,
     )
     .action(
       async (
-        target: string,
+        targets: string[],
         flags: {
           port?: number;
           host?: string;
@@ -145,7 +208,7 @@ Examples:
         }
         const envPort = process.env.PORT ? optionFlag("port", "PORT")(process.env.PORT) : undefined;
         await runServer({
-          target,
+          targets,
           overrides: {
             port: flags.port ?? envPort,
             host: flags.host,
