@@ -5,10 +5,13 @@ export interface ApiError {
   details?: { path: (string | number)[]; message: string }[];
 }
 
-/** What came back from a request: a JSON body, an error body, or no answer at all. */
+/**
+ * What came back from a request: a JSON body, an error body, or no answer at
+ * all (status 0, no headers). `headers` carry e.g. the `X-Model-Version` that answered.
+ */
 export type ApiResult<T> =
-  | { ok: true; status: number; body: T }
-  | { ok: false; status: number; error: ApiError };
+  | { ok: true; status: number; headers: Headers; body: T }
+  | { ok: false; status: number; headers: Headers; error: ApiError };
 
 /** Talks to one servekit backend; `base` is "" for the same origin. */
 export class ApiClient {
@@ -30,6 +33,7 @@ export class ApiClient {
       return {
         ok: false,
         status: 0,
+        headers: new Headers(),
         error: {
           code: "UNREACHABLE",
           message: `cannot reach ${this.base || location.origin}: is the server running?`,
@@ -37,11 +41,11 @@ export class ApiClient {
       };
     }
     const body = (await res.json().catch(() => undefined)) as unknown;
-    if (res.ok) return { ok: true, status: res.status, body: body as T };
+    if (res.ok) return { ok: true, status: res.status, headers: res.headers, body: body as T };
     const error = (body as { error?: ApiError } | undefined)?.error ?? {
       code: `HTTP_${res.status}`,
       message: `the server answered ${res.status} ${res.statusText}`,
     };
-    return { ok: false, status: res.status, error };
+    return { ok: false, status: res.status, headers: res.headers, error };
   }
 }

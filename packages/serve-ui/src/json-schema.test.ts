@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldKind, resolveRef, validateField } from "./json-schema.js";
+import { fieldKind, requestBodySchema, resolveRef, validateField } from "./json-schema.js";
 
 describe("fieldKind", () => {
   it("picks a control per schema", () => {
@@ -33,5 +33,27 @@ describe("resolveRef", () => {
   it("follows local references", () => {
     const root = { components: { schemas: { Input: { type: "object" } } } };
     expect(resolveRef({ $ref: "#/components/schemas/Input" }, root)).toEqual({ type: "object" });
+  });
+});
+
+describe("requestBodySchema", () => {
+  it("finds an operation's input by its literal path, following $ref", () => {
+    const input = { type: "object", properties: { text: { type: "string" } } };
+    const doc = {
+      paths: {
+        "/models/echo/versions/2/predict": {
+          post: {
+            requestBody: {
+              content: {
+                "application/json": { schema: { $ref: "#/components/schemas/Input_echo_2" } },
+              },
+            },
+          },
+        },
+      },
+      components: { schemas: { Input_echo_2: input } },
+    };
+    expect(requestBodySchema(doc, "/models/echo/versions/2/predict")).toEqual(input);
+    expect(requestBodySchema(doc, "/models/echo/versions/3/predict")).toBeUndefined();
   });
 });

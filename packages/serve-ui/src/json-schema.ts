@@ -42,6 +42,25 @@ export function resolveRef(schema: JsonSchema, root: unknown): JsonSchema {
   return (node as JsonSchema | undefined) ?? {};
 }
 
+/** The parts of an OpenAPI document the UI reads to find an operation's input. */
+export interface OpenApiOperations {
+  paths?: Record<
+    string,
+    { post?: { requestBody?: { content?: Record<string, { schema?: JsonSchema }> } } }
+  >;
+  components?: { schemas?: Record<string, JsonSchema> };
+}
+
+/**
+ * The input schema of `POST path` (its request body, JSON or multipart, with
+ * `$ref`s followed), or undefined when the document has no such operation.
+ */
+export function requestBodySchema(doc: OpenApiOperations, path: string): JsonSchema | undefined {
+  const content = doc.paths?.[path]?.post?.requestBody?.content ?? {};
+  const schema = (content["application/json"] ?? content["multipart/form-data"])?.schema;
+  return schema ? resolveRef(schema, doc) : undefined;
+}
+
 function types(schema: JsonSchema): string[] {
   return [schema.type ?? []].flat();
 }

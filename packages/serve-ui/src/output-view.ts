@@ -25,3 +25,13 @@ export function errorView(title: string, message: string, extra: string[] = []):
     ...extra.map((line) => h("p", {}, line)),
   );
 }
+
+/** Which model-version answered (the response's `X-Model-Version`), shown above the output. */
+export function answeredByView(model: string, version: string): HTMLElement {
+  return h(
+    "p",
+    { class: "answered-by", "data-testid": "answered-version", "data-version": version },
+    "Answered by ",
+    h("strong", {}, `${model} ${version}`),
+  );
+}

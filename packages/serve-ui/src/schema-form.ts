@@ -1,4 +1,5 @@
 import { h } from "./dom.js";
+import { controlFor, type FieldValue } from "./form-controls.js";
 import { type FieldKind, fieldKind, type JsonSchema, validateField } from "./json-schema.js";
 
 interface Field {
@@ -7,10 +8,16 @@ interface Field {
   kind: FieldKind;
   required: boolean;
   /** The value as the form holds it: a File, a string, or a boolean. */
-  read(): File | string | boolean | undefined;
+  read(): FieldValue | undefined;
+  write(value: FieldValue): void;
+  /** Whether the user changed the value from the one the form started with. */
+  edited(): boolean;
   setError(message: string | undefined): void;
   element: HTMLElement;
 }
+
+/** Values the user entered, by field name, to carry over to another form. */
+export type FormEdits = Map<string, { kind: FieldKind; value: FieldValue }>;
 
 /** A form generated from an object schema: one control per property. */
 export interface SchemaForm {
@@ -23,6 +30,10 @@ export interface SchemaForm {
   showServerErrors(details: { path: (string | number)[]; message: string }[]): string[];
   /** The file chosen for a file field, e.g. to draw results over it. */
   file(name: string): File | undefined;
+  /** What the user changed from the defaults (e.g. the chosen image), to carry over. */
+  edits(): FormEdits;
+  /** Puts carried-over values into the fields of the same name and kind that can hold them. */
+  restore(edits: FormEdits): void;
 }
 
 /**
@@ -93,6 +104,20 @@ export function schemaForm(schema: JsonSchema, onSubmit: () => void): SchemaForm
       const value = fields.find((f) => f.name === name)?.read();
       return value instanceof File ? value : undefined;
     },
+    edits() {
+      const edits: FormEdits = new Map();
+      for (const f of fields) {
+        const value = f.read();
+        if (f.edited() && value !== undefined) edits.set(f.name, { kind: f.kind, value });
+      }
+      return edits;
+    },
+    restore(edits) {
+      for (const f of fields) {
+        const edit = edits.get(f.name);
+        if (edit?.kind === f.kind) f.write(edit.value);
+      }
+    },
   };
 }
 
@@ -109,7 +134,8 @@ function field(name: string, schema: JsonSchema, required: boolean): Field {
     name,
     required ? h("span", { class: "req", title: "required" }, " *") : undefined,
   );
-  const { control, read } = controlFor(kind, id, schema);
+  const { control, read, write } = controlFor(kind, id, schema);
+  const initial = read();
   const element = h(
     "div",
     { class: `field field-${kind}`, "data-field": name },
@@ -124,6 +150,8 @@ function field(name: string, schema: JsonSchema, required: boolean): Field {
     kind,
     required,
     read,
+    write,
+    edited: () => read() !== initial,
     element,
     setError(message) {
       error.textContent = message ?? "";
@@ -133,151 +161,4 @@ function field(name: string, schema: JsonSchema, required: boolean): Field {
         ?.setAttribute("aria-invalid", String(Boolean(message)));
     },
   };
-}
-
-function controlFor(
-  kind: FieldKind,
-  id: string,
-  schema: JsonSchema,
-): { control: HTMLElement; read: Field["read"] } {
-  const initial = schema.default;
-  const describedBy = `${id}-error`;
-  switch (kind) {
-    case "image":
-    case "file":
-      return fileControl(id, kind === "image", describedBy);
-    case "slider": {
-      const step = [schema.type].flat().includes("integer")
-        ? "1"
-        : String(niceStep(schema.minimum!, schema.maximum!));
-      const range = h("input", {
-        type: "range",
-        min: schema.minimum,
-        max: schema.maximum,
-        step,
-        value: String(initial ?? schema.minimum),
-        "aria-label": `${id} slider`,
-        tabindex: -1,
-      });
-      const box = h("input", {
-        type: "number",
-        id,
-        min: schema.minimum,
-        max: schema.maximum,
-        step,
-        value: String(initial ?? ""),
-        "aria-describedby": describedBy,
-      });
-      range.addEventListener("input", () => {
-        box.value = range.value;
-      });
-      box.addEventListener("input", () => {
-        if (box.value !== "") range.value = box.value;
-      });
-      return { control: h("div", { class: "slider" }, range, box), read: () => box.value };
-    }
-    case "integer":
-    case "number": {
-      const box = h("input", {
-        type: "number",
-        id,
-        step: kind === "integer" ? "1" : "any",
-        value: initial === undefined ? undefined : String(initial),
-        "aria-describedby": describedBy,
-      });
-      return { control: box, read: () => box.value };
-    }
-    case "enum": {
-      const select = h(
-        "select",
-        { id, "aria-describedby": describedBy },
-        ...(schema.enum as string[]).map((v) =>
-          h("option", { value: v, selected: v === initial }, v),
-        ),
-      );
-      return { control: select, read: () => select.value };
-    }
-    case "boolean": {
-      const box = h("input", {
-        type: "checkbox",
-        id,
-        checked: initial === true,
-        "aria-describedby": describedBy,
-      });
-      return { control: box, read: () => box.checked };
-    }
-    case "text": {
-      const box = h("input", {
-        type: "text",
-        id,
-        value: initial === undefined ? undefined : String(initial),
-        "aria-describedby": describedBy,
-      });
-      return { control: box, read: () => box.value };
-    }
-    case "json": {
-      const area = h(
-        "textarea",
-        { id, rows: 2, placeholder: placeholderFor(schema), "aria-describedby": describedBy },
-        initial === undefined ? "" : JSON.stringify(initial),
-      );
-      return { control: area, read: () => area.value.trim() };
-    }
-    default: {
-      const never: never = kind;
-      throw new Error(`unknown field kind ${never}`);
-    }
-  }
-}
-
-function fileControl(
-  id: string,
-  isImage: boolean,
-  describedBy: string,
-): { control: HTMLElement; read: Field["read"] } {
-  let chosen: File | undefined;
-  const input = h("input", {
-    type: "file",
-    id,
-    accept: isImage ? "image/*" : undefined,
-    "aria-describedby": describedBy,
-  });
-  const preview = h("img", { class: "preview", alt: "", hidden: true });
-  const hint = h(
-    "span",
-    { class: "drop-hint" },
-    isImage ? "Drop an image here, or choose one" : "Drop a file here, or choose one",
-  );
-  const zone = h("div", { class: "drop-zone" }, hint, input, preview);
-  const choose = (file: File | undefined) => {
-    chosen = file;
-    hint.textContent = file
-      ? `${file.name} (${Math.round(file.size / 1024)} KB)`
-      : hint.textContent;
-    if (file && isImage) {
-      preview.src = URL.createObjectURL(file);
-      preview.hidden = false;
-    }
-  };
-  input.addEventListener("change", () => choose(input.files?.[0]));
-  zone.addEventListener("dragover", (event) => {
-    event.preventDefault();
-    zone.classList.add("dragging");
-  });
-  zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
-  zone.addEventListener("drop", (event) => {
-    event.preventDefault();
-    zone.classList.remove("dragging");
-    choose(event.dataTransfer?.files[0]);
-  });
-  return { control: zone, read: () => chosen };
-}
-
-function niceStep(min: number, max: number): number {
-  const span = max - min;
-  return span <= 1 ? 0.01 : span <= 10 ? 0.1 : 1;
-}
-
-function placeholderFor(schema: JsonSchema): string {
-  return [schema.type].flat().includes("array") ? 'JSON list, e.g. ["person", 2]' : "JSON";
 }
