@@ -2,33 +2,10 @@ import { readFileSync } from "node:fs";
 import { type PredictorTester, testPredictor } from "@servekit/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { predictor } from "../src/predictor.js";
-import {
-  type ReferenceDetection,
-  referenceFor,
-  referenceImages,
-  sharedImagePath,
-} from "./reference.js";
+import { expectMatches } from "./match-detections.js";
+import { referenceFor, referenceImages, sharedImagePath } from "./reference.js";
 
 type Tester = PredictorTester<typeof predictor.input, typeof predictor.output>;
-
-/** Matches detections one to one (same order: sorted by confidence) within the given tolerances. */
-function expectMatches(
-  actual: ReferenceDetection[],
-  expected: ReferenceDetection[],
-  tolerance: { px: number; confidence: number },
-) {
-  expect(actual.map((d) => d.label)).toEqual(expected.map((d) => d.label));
-  actual.forEach((detection, i) => {
-    const want = expected[i]!;
-    expect(detection.class_id).toBe(want.class_id);
-    expect(Math.abs(detection.confidence - want.confidence)).toBeLessThanOrEqual(
-      tolerance.confidence,
-    );
-    for (const key of ["x1", "y1", "x2", "y2"] as const) {
-      expect(Math.abs(detection.box[key] - want.box[key])).toBeLessThanOrEqual(tolerance.px);
-    }
-  });
-}
 
 describe("YOLOv5 detections match the reference pipeline (OpenCV letterbox + YOLOv5 NMS)", () => {
   let tester: Tester;
