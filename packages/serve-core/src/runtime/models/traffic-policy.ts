@@ -76,8 +76,10 @@ export function shares(policy: TrafficPolicy): Record<string, number> {
  * 10% of the weight moves only the keys in that 10%.
  */
 export function chooseVersion(policy: TrafficPolicy, key: string): string {
-  const point = unitHash(key);
   const entries = Object.entries(shares(policy)).filter(([, share]) => share > 0);
+  // One version with traffic (every single-model server): no hash to compute.
+  if (entries.length === 1) return entries[0]![0];
+  const point = unitHash(key);
   let upTo = 0;
   for (const [version, share] of entries) {
     upTo += share;
