@@ -39,6 +39,19 @@ const errorResponse = {
   properties: { error: { type: "string" } },
 };
 
+/** `$request_input` and `$response_output` are one shape in the specification: a named tensor with its data. */
+const tensorWithData = {
+  type: "object",
+  required: ["name", "shape", "datatype", "data"],
+  properties: {
+    name: { type: "string" },
+    shape: { type: "array", items: { type: "integer", minimum: 0 } },
+    datatype: { enum: DATATYPES },
+    parameters: ref("parameters"),
+    data: ref("tensor_data"),
+  },
+};
+
 /** The document: one definition per `$name` of the specification (without the `$`). */
 export const OIP_SCHEMA_DOCUMENT = {
   $id: "https://servekit.dev/schemas/open-inference-protocol.json",
@@ -112,17 +125,7 @@ export const OIP_SCHEMA_DOCUMENT = {
       },
     },
     metadata_model_error_response: errorResponse,
-    request_input: {
-      type: "object",
-      required: ["name", "shape", "datatype", "data"],
-      properties: {
-        name: { type: "string" },
-        shape: { type: "array", items: { type: "integer", minimum: 0 } },
-        datatype: { enum: DATATYPES },
-        parameters: ref("parameters"),
-        data: ref("tensor_data"),
-      },
-    },
+    request_input: tensorWithData,
     request_output: {
       type: "object",
       required: ["name"],
@@ -138,17 +141,7 @@ export const OIP_SCHEMA_DOCUMENT = {
         outputs: { type: "array", items: ref("request_output") },
       },
     },
-    response_output: {
-      type: "object",
-      required: ["name", "shape", "datatype", "data"],
-      properties: {
-        name: { type: "string" },
-        shape: { type: "array", items: { type: "integer", minimum: 0 } },
-        datatype: { enum: DATATYPES },
-        parameters: ref("parameters"),
-        data: ref("tensor_data"),
-      },
-    },
+    response_output: tensorWithData,
     inference_response: {
       type: "object",
       required: ["model_name", "outputs"],

@@ -1,7 +1,7 @@
 import { OipError } from "./oip-error.js";
 import { tensorOf } from "./tensor-data.js";
 import { contentTypeOf, type OipSignature } from "./tensor-metadata.js";
-import type { ResponseOutput, TensorField } from "./tensor-types.js";
+import { elementFits, type ResponseOutput, type TensorField } from "./tensor-types.js";
 
 /**
  * Turns a prediction's output into `$response_output` tensors: one per
@@ -62,7 +62,7 @@ function fieldOf(output: unknown, name: string): unknown {
 function tensorFor(field: TensorField, value: unknown): ResponseOutput {
   if (field.element !== "json") {
     const tensor = field.rank === 0 ? { shape: [1], data: [value] } : tensorOf(value, field.rank);
-    if (tensor?.data.every((element) => fits(element, field))) {
+    if (tensor?.data.every((element) => elementFits(element, field))) {
       const contentType = contentTypeOf(field);
       return {
         name: field.name,
@@ -81,21 +81,4 @@ function tensorFor(field: TensorField, value: unknown): ResponseOutput {
     data: [JSON.stringify(value)],
     parameters: { content_type: "json" },
   };
-}
-
-function fits(element: unknown, field: TensorField): boolean {
-  switch (field.datatype) {
-    case "FP64":
-      return typeof element === "number" && Number.isFinite(element);
-    case "INT64":
-      return Number.isSafeInteger(element);
-    case "BOOL":
-      return typeof element === "boolean";
-    case "BYTES":
-      return typeof element === "string";
-    default: {
-      const never: never = field.datatype;
-      throw new Error(`unknown datatype ${never}`);
-    }
-  }
 }

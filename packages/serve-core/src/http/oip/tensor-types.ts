@@ -84,3 +84,24 @@ export interface ResponseOutput {
   parameters?: OipParameters;
   data: unknown[];
 }
+
+/**
+ * Whether one element of a tensor's data has its field's datatype: a finite
+ * number for FP64, a whole number JSON can carry exactly for INT64.
+ */
+export function elementFits(element: unknown, field: TensorField): boolean {
+  switch (field.datatype) {
+    case "FP64":
+      return typeof element === "number" && Number.isFinite(element);
+    case "INT64":
+      return Number.isSafeInteger(element);
+    case "BOOL":
+      return typeof element === "boolean";
+    case "BYTES":
+      return typeof element === "string";
+    default: {
+      const never: never = field.datatype;
+      throw new Error(`unknown datatype ${never}`);
+    }
+  }
+}

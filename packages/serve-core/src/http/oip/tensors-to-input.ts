@@ -2,7 +2,7 @@ import type { InferRequest } from "./infer-request.js";
 import { OipError } from "./oip-error.js";
 import { flattenTensorData, formatShape, reshapeTensorData } from "./tensor-data.js";
 import { type OipSignature, unmappableReason } from "./tensor-metadata.js";
-import type { RequestInput, TensorField } from "./tensor-types.js";
+import { elementFits, type RequestInput, type TensorField } from "./tensor-types.js";
 
 /**
  * Turns an inference request's input tensors into the predictor's input
@@ -96,23 +96,6 @@ const ELEMENT_WORDS: Record<TensorField["datatype"], string> = {
   BOOL: "true or false",
   BYTES: "strings (files as base64 or a data: URL)",
 };
-
-function elementFits(element: unknown, field: TensorField): boolean {
-  switch (field.datatype) {
-    case "FP64":
-      return typeof element === "number";
-    case "INT64":
-      return Number.isInteger(element);
-    case "BOOL":
-      return typeof element === "boolean";
-    case "BYTES":
-      return typeof element === "string";
-    default: {
-      const never: never = field.datatype;
-      throw new Error(`unknown datatype ${never}`);
-    }
-  }
-}
 
 function describeField(field: TensorField): string {
   return `"${field.name}" (${field.datatype} ${formatShape(field.shape)})`;

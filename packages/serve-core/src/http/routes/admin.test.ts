@@ -1,29 +1,16 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ModelEntry, RunningServer, ServeOptions } from "../../index.js";
-import { serve } from "../../serve.js";
+import { modelServers } from "../../test-support/serve-models.js";
 import { echoVersion } from "../../test-support/versioned-echo.js";
 
 const ADMIN = "admin-key-for-tests";
+// Room for hundreds in flight at once on each version.
+const serveModels = modelServers({ maxConcurrency: 500, maxQueue: 500 });
 let server: RunningServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function start(entries: ModelEntry[], options: ServeOptions = {}) {
-  server = await serve(entries, {
-    host: "127.0.0.1",
-    port: 0,
-    handleSignals: false,
-    logLevel: "silent",
-    // Room for hundreds in flight at once on each version.
-    maxConcurrency: 500,
-    maxQueue: 500,
-    ...options,
-  });
-  await server.ready;
+const start = async (entries: ModelEntry[], options: ServeOptions = {}) => {
+  server = await serveModels(entries, options);
   return server;
-}
+};
 
 function admin(method: "PUT" | "DELETE", path: string, body?: unknown, key: string | null = ADMIN) {
   return fetch(`${server!.url}${path}`, {

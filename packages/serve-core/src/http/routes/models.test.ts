@@ -1,25 +1,14 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ModelEntry, RunningServer, ServeOptions } from "../../index.js";
-import { serve } from "../../serve.js";
+import { modelServers } from "../../test-support/serve-models.js";
 import { echoVersion, upperModel } from "../../test-support/versioned-echo.js";
 
+const serveModels = modelServers();
 let server: RunningServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function start(entries: ModelEntry[], options: ServeOptions = {}) {
-  server = await serve(entries, {
-    host: "127.0.0.1",
-    port: 0,
-    handleSignals: false,
-    logLevel: "silent",
-    ...options,
-  });
-  await server.ready;
+const start = async (entries: ModelEntry[], options: ServeOptions = {}) => {
+  server = await serveModels(entries, options);
   return server;
-}
+};
 
 function post(path: string, body: unknown, headers: Record<string, string> = {}) {
   return fetch(`${server!.url}${path}`, {
