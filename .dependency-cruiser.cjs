@@ -37,6 +37,21 @@ module.exports = {
       to: { path: `${core}runtime/` },
     },
     {
+      name: "faces-apart",
+      severity: "error",
+      comment:
+        "The three faces (http/, batch/, stream/) each sit on the runtime; none builds on another.",
+      from: { path: `${core}(http|batch|stream)/` },
+      to: { path: `${core}(http|batch|stream)/`, pathNot: `${core}$1/` },
+    },
+    {
+      name: "runtime-not-faces",
+      severity: "error",
+      comment: "The runtime knows none of its faces.",
+      from: { path: `${core}(runtime|input)/` },
+      to: { path: `${core}(batch|stream)/` },
+    },
+    {
       name: "core-not-cli",
       severity: "error",
       comment: "@servekit/core is the library; the CLI builds on it, never the reverse.",

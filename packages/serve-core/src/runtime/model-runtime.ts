@@ -139,6 +139,11 @@ export class ModelRuntime {
     return this.admission.queued;
   }
 
+  /** Predictions it runs at once: slots × the predictor's batch size (a batch of N holds N). */
+  get capacity(): number {
+    return this.admission.capacity;
+  }
+
   /** Whether a prediction would run now, without waiting (what a shadow run asks). */
   get hasFreeSlot(): boolean {
     return this.isReady && !this.admission.saturated && this.admission.queued === 0;
