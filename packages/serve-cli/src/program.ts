@@ -26,6 +26,16 @@ export const COMMANDS: {
     load: async () => (await import("./commands/predict.js")).registerPredictCommand,
   },
   {
+    name: "batch",
+    summary: "Run a predictor over a JSONL file, CSV file or folder; resumable JSONL output",
+    load: async () => (await import("./commands/batch.js")).registerBatchCommand,
+  },
+  {
+    name: "consume",
+    summary: "Consume a Redis stream with a predictor (a consumer group), without HTTP",
+    load: async () => (await import("./commands/consume.js")).registerConsumeCommand,
+  },
+  {
     name: "openapi",
     summary: "Print the OpenAPI 3.1 document of a predictor (for client generators)",
     load: async () => (await import("./commands/openapi.js")).registerOpenApiCommand,

@@ -1,5 +1,18 @@
 export { z } from "@hono/zod-openapi";
 export {
+  BatchInputError,
+  type BatchLine,
+  type BatchOptions,
+  type BatchOutputOptions,
+  type BatchPlan,
+  type BatchProgress,
+  type BatchSummary,
+  isBatchInputError,
+  type RemoteRowsOptions,
+  runBatch,
+  type Shard,
+} from "./batch/run-batch.js";
+export {
   configServeOptions,
   defineConfig,
   parseServeConfig,
@@ -98,3 +111,13 @@ export type {
 } from "./runtime/runtime-types.js";
 export { type RunningServer, serve } from "./serve.js";
 export { type TakenOverServeCall, takeOverServeCalls } from "./serve-takeover.js";
+export {
+  type ResolvedConsumeOptions,
+  resolveConsumeOptions,
+  StreamConsumer,
+  type StreamConsumerStats,
+} from "./stream/stream-consumer.js";
+export {
+  type ConsumeOptions,
+  consumeOptionsSchema,
+} from "./stream/stream-options-schema.js";

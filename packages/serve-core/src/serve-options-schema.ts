@@ -13,6 +13,7 @@ import {
   wholeNumber,
 } from "./option-schema-parts.js";
 import { checkServeOptionRules, everyProblem } from "./serve-option-rules.js";
+import { streamOptionsShape } from "./stream/stream-options-schema.js";
 
 export type { ServeOptionMeta } from "./option-schema-parts.js";
 
@@ -247,6 +248,7 @@ export const serveOptionsShape = {
     description: "Retries of webhook deliveries (network errors, 5xx, 429).",
   }),
   ...modelOptionsShape,
+  ...streamOptionsShape,
 };
 
 /**

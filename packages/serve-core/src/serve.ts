@@ -14,6 +14,7 @@ import type { ModelRegistry } from "./runtime/models/model-registry.js";
 import type { ModelEntry } from "./runtime/models/model-types.js";
 import { entryPredictor } from "./runtime/models/version-options.js";
 import { recordTakenOverServe } from "./serve-takeover.js";
+import { StreamConsumer } from "./stream/stream-consumer.js";
 
 export type { RunningServer };
 
@@ -90,13 +91,27 @@ export async function serve(
     entries.length > 1 ? `serving ${names.join(", ")}` : `serving ${predictor.name}`,
   );
 
+  // With `consume`, the same runtimes also consume a Redis stream (docs/streaming.md).
+  const consumer = resolved.consume
+    ? new StreamConsumer(app.models, resolved.consume, { log })
+    : undefined;
+  if (consumer && resolved.metrics) app.models.addMetricsRegistry(consumer.metricsRegistry);
+  await consumer?.start().catch(async (error: unknown) => {
+    server.close();
+    await app.lifecycle.close();
+    throw error;
+  });
+
   const openResponses = trackOpenResponses(server);
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       const deadline = Date.now() + resolved.shutdownGraceMs;
+      // Stream messages in flight are predicted and acknowledged before the runtimes stop accepting.
+      if (consumer && !(await consumer.stop(resolved.shutdownGraceMs)))
+        log.warn("shutdown grace period over; unfinished stream messages stay pending for others");
       // The listener stays open while draining: a new request gets 503 DRAINING, not a refused connection.
-      const drained = app.lifecycle.drain(resolved.shutdownGraceMs);
+      const drained = app.lifecycle.drain(Math.max(0, deadline - Date.now()));
       if (!(await drained))
         log.warn(
           { graceMs: resolved.shutdownGraceMs },

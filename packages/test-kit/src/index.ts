@@ -4,6 +4,12 @@
 export { type ChildOutput, collectOutput } from "./child-output.js";
 export { type FileServer, startFileServer } from "./file-server.js";
 export { freePort } from "./free-port.js";
+export {
+  findRedisServer,
+  type RedisServer,
+  redisMissingReason,
+  startRedis,
+} from "./redis-server.js";
 export { closeMidBody, neverAnswer, redirectTo, serveBytes, stallAfter } from "./responders.js";
 export { sharedPath } from "./shared-path.js";
 export { type SpawnedServer, spawnServer } from "./spawn-server.js";

@@ -50,6 +50,7 @@ export class ModelRegistry {
   private readonly models = new Map<string, ServedModel>();
   private readonly several: boolean;
   private readonly shadowMetrics: ShadowMetrics | undefined;
+  private readonly faceMetrics: Registry[] = [];
 
   constructor(
     entries: readonly (ModelEntry | ModelRuntime)[],
@@ -145,10 +146,23 @@ export class ModelRegistry {
     });
   }
 
-  /** The registries `/metrics` prints: each version's (labelled by model and version) and the shadow counts. */
+  /**
+   * The registries `/metrics` prints: each version's (labelled by model and
+   * version), the shadow counts, and those of other faces serving these
+   * models in the process (a stream consumer).
+   */
   metricsRegistries(): Registry[] {
     const own = this.runtimes().flatMap((r) => (r.metrics ? [r.metrics.registry] : []));
-    return this.shadowMetrics ? [...own, this.shadowMetrics.registry] : own;
+    return [
+      ...own,
+      ...(this.shadowMetrics ? [this.shadowMetrics.registry] : []),
+      ...this.faceMetrics,
+    ];
+  }
+
+  /** Adds another face's metrics (a stream consumer's) to what `/metrics` prints. */
+  addMetricsRegistry(registry: Registry): void {
+    this.faceMetrics.push(registry);
   }
 
   /**
