@@ -1,69 +1,32 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { z } from "@servekit/core";
-import { type AnyPredictor, coerceTextValue, findFileFields } from "@servekit/core";
+import {
+  type AnyPredictor,
+  type InputJsonSchema,
+  type RowFields,
+  rowFieldsFromJsonSchema,
+  rowFieldsFromPredictor,
+} from "@servekit/core";
 import { usageError } from "./cli-error.js";
 
-/** What `-i key=value` parsing needs to know about the input fields. */
-export interface InputFields {
-  names: string[];
-  /** Fields without a default that must be given. */
-  required: string[];
+/** What `-i key=value` parsing needs to know about the input fields: core's, plus a file test. */
+export interface InputFields extends RowFields {
   isFile(name: string): boolean;
-  /** Turns the text after `=` into the field's type. */
-  coerce(name: string, text: string): unknown;
 }
 
 /** Input fields from a predictor's zod schema (local mode). */
 export function fieldsFromPredictor(predictor: AnyPredictor): InputFields {
-  const shape = (predictor.input as { shape?: Record<string, z.ZodType> }).shape ?? {};
-  const files = findFileFields(predictor.input);
-  return {
-    names: Object.keys(shape),
-    required: Object.keys(shape).filter((name) => !acceptsNothing(shape[name]!)),
-    isFile: (name) => files.has(name),
-    coerce: (name, text) => coerceTextValue(shape[name], text),
-  };
-}
-
-function acceptsNothing(field: z.ZodType): boolean {
-  try {
-    return field.safeParse(undefined).success;
-  } catch {
-    // An async schema that got past undefined: leave the verdict to validation.
-    return true;
-  }
-}
-
-interface JsonSchemaProperty {
-  type?: string | string[];
-  enum?: unknown[];
-  contentEncoding?: string;
+  return withFileTest(rowFieldsFromPredictor(predictor));
 }
 
 /** Input fields from the `Input` schema of a server's OpenAPI document (`--url` mode). */
-export function fieldsFromJsonSchema(schema: {
-  properties?: Record<string, JsonSchemaProperty>;
-  required?: string[];
-}): InputFields {
-  const properties = schema.properties ?? {};
-  return {
-    names: Object.keys(properties),
-    required: schema.required ?? [],
-    isFile: (name) => properties[name]?.contentEncoding === "base64",
-    coerce: (name, text) => {
-      const property = properties[name];
-      const types = [property?.type ?? []].flat();
-      const isText =
-        types.includes("string") || (property?.enum?.every((v) => typeof v === "string") ?? false);
-      if (isText) return text;
-      try {
-        return JSON.parse(text);
-      } catch {
-        return text;
-      }
-    },
-  };
+export function fieldsFromJsonSchema(schema: InputJsonSchema): InputFields {
+  return withFileTest(rowFieldsFromJsonSchema(schema));
+}
+
+function withFileTest(fields: RowFields): InputFields {
+  const files = new Set(fields.fileFields);
+  return { ...fields, isFile: (name) => files.has(name) };
 }
 
 /**

@@ -54,6 +54,12 @@ export {
 } from "./input/file-input.js";
 export { findFileFields } from "./input/find-file-fields.js";
 export {
+  type InputJsonSchema,
+  type RowFields,
+  rowFieldsFromJsonSchema,
+  rowFieldsFromPredictor,
+} from "./input/input-fields.js";
+export {
   createLogger,
   type LogFormat,
   type Logger,

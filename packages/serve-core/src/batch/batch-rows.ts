@@ -1,11 +1,11 @@
 import { stat } from "node:fs/promises";
 import { dirname, extname, resolve } from "node:path";
+import type { RowFields } from "../input/input-fields.js";
 import { BatchInputError } from "./batch-input-error.js";
 import type { BatchRow } from "./batch-row.js";
 import { csvRows } from "./csv-rows.js";
 import { folderRows } from "./folder-rows.js";
 import { jsonlRows } from "./jsonl-rows.js";
-import type { RowFields } from "./row-fields.js";
 import type { RowInputOptions } from "./row-input.js";
 
 /** The kinds of batch input. */

@@ -1,8 +1,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { RowFields } from "../input/input-fields.js";
 import { BatchInputError } from "./batch-input-error.js";
 import type { BatchRow } from "./batch-row.js";
-import type { RowFields } from "./row-fields.js";
 
 /**
  * The rows of a folder: one per file (sorted by name; hidden files and

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type ErrorCode, ServeError } from "../errors.js";
+import { type InputJsonSchema, rowFieldsFromJsonSchema } from "../input/input-fields.js";
 import { BatchInputError } from "./batch-input-error.js";
-import { type InputJsonSchema, rowFieldsFromJsonSchema } from "./row-fields.js";
 import type { RowRunner } from "./row-runner.js";
 
 /** Running servers to send rows to, and how hard to try. */

@@ -1,7 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { invalidField } from "../errors.js";
-import type { RowFields } from "./row-fields.js";
+import type { RowFields } from "../input/input-fields.js";
 
 /** How a row's own fields become an input. */
 export interface RowInputOptions {

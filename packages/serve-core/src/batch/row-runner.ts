@@ -1,5 +1,5 @@
 import type { ServeError } from "../errors.js";
-import type { RowFields } from "./row-fields.js";
+import type { RowFields } from "../input/input-fields.js";
 
 /** How one row ended: its output, or the error that belongs in its line. */
 export type RowResult =

@@ -1,6 +1,6 @@
 import { ServeError } from "../errors.js";
+import { rowFieldsFromPredictor } from "../input/input-fields.js";
 import type { ModelRuntime } from "../runtime/model-runtime.js";
-import { rowFieldsFromPredictor } from "./row-fields.js";
 import { NOT_ABOUT_THE_ROW, type RowRunner } from "./row-runner.js";
 
 /**

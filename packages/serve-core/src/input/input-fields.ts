@@ -1,9 +1,9 @@
 import type { z } from "zod";
-import { coerceTextValue } from "../input/coerce-text-value.js";
-import { findFileFields } from "../input/find-file-fields.js";
 import type { AnyPredictor } from "../predictor.js";
+import { coerceTextValue } from "./coerce-text-value.js";
+import { findFileFields } from "./find-file-fields.js";
 
-/** What the row readers need to know of a predictor's input fields. */
+/** What reading inputs from text (CSV cells, `-i key=value`, batch rows) needs to know of the input fields. */
 export interface RowFields {
   /** Every top-level input field. */
   names: string[];
@@ -15,7 +15,7 @@ export interface RowFields {
   coerce(name: string, text: string): unknown;
 }
 
-/** Input fields from a predictor's zod schema (in-process batches). */
+/** Input fields from a predictor's zod schema (in this process). */
 export function rowFieldsFromPredictor(predictor: AnyPredictor): RowFields {
   const shape = (predictor.input as { shape?: Record<string, z.ZodType> }).shape ?? {};
   const names = Object.keys(shape);
@@ -50,7 +50,7 @@ export interface InputJsonSchema {
 
 /**
  * Input fields from the `Input` schema of a server's OpenAPI document
- * (`--url` batches): text stays text where the field takes a string or a
+ * (`--url` batches and predictions): text stays text where the field takes a string or a
  * string enum, anything else is read as JSON ("3" → 3, "true" → true).
  */
 export function rowFieldsFromJsonSchema(schema: InputJsonSchema): RowFields {
