@@ -3,6 +3,7 @@ import {
   formatConfigProblem,
   type ServeOptions,
   serveOptionsSchema,
+  type z,
 } from "@servekit/core";
 import { usageError } from "./cli-error.js";
 
@@ -22,11 +23,22 @@ export function optionFlag<K extends OptionKey>(
   key: K,
   flag: string,
 ): (text: string) => NonNullable<ServeOptions[K]> {
-  const field = serveOptionsSchema.shape[key];
+  return schemaFlag(serveOptionsSchema.shape[key], flag) as (
+    text: string,
+  ) => NonNullable<ServeOptions[K]>;
+}
+
+/**
+ * A commander parser that checks a flag's text with one field's zod rule
+ * (read as a number when it is one); a bad value is a usage error in the
+ * schema's words, naming the flag. {@link optionFlag} for server options;
+ * other option schemas (the stream consumer's) use it directly.
+ */
+export function schemaFlag(field: z.ZodType, flag: string): (text: string) => unknown {
   return (text) => {
     const value = /^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : text;
     const result = field.safeParse(value, { reportInput: true });
-    if (result.success) return result.data as NonNullable<ServeOptions[K]>;
+    if (result.success) return result.data;
     const problems = configProblems(result.error).map((problem) =>
       formatConfigProblem(problem, flag),
     );

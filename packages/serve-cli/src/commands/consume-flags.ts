@@ -1,10 +1,6 @@
-import {
-  type ConsumeOptions,
-  configProblems,
-  consumeOptionsSchema,
-  formatConfigProblem,
-} from "@servekit/core";
+import { type ConsumeOptions, consumeOptionsSchema } from "@servekit/core";
 import { usageError } from "../cli-error.js";
+import { schemaFlag } from "../option-flag.js";
 
 type ConsumeKey = keyof typeof consumeOptionsSchema.shape;
 
@@ -21,14 +17,9 @@ export function consumeFlag<K extends ConsumeKey>(
   key: K,
   flag: string,
 ): (text: string) => NonNullable<ConsumeOptions[K]> {
-  const field = consumeOptionsSchema.shape[key];
-  return (text) => {
-    const value = /^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : text;
-    const result = field.safeParse(value, { reportInput: true });
-    if (result.success) return result.data as NonNullable<ConsumeOptions[K]>;
-    const problems = configProblems(result.error).map((p) => formatConfigProblem(p, flag));
-    throw usageError(problems.join("\n"));
-  };
+  return schemaFlag(consumeOptionsSchema.shape[key], flag) as (
+    text: string,
+  ) => NonNullable<ConsumeOptions[K]>;
 }
 
 /** The flags `consume` reads, as commander hands them over. */

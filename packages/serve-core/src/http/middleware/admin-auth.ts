@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { ServeError } from "../../errors.js";
-import { keyMatcher } from "./api-key-auth.js";
+import { bearerToken, keyMatcher } from "./api-key-auth.js";
 
 /**
  * Guards the admin routes: refused outright (403 ADMIN_DISABLED) while no
@@ -16,7 +16,7 @@ export function adminAuth(adminKeys: readonly string[]): MiddlewareHandler {
         "ADMIN_DISABLED",
         "admin routes are off: start the server with adminApiKeys (or SERVEKIT_ADMIN_KEYS) to change traffic or retire versions",
       );
-    const presented = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    const presented = bearerToken(c);
     if (matchKey(presented) < 0) {
       c.header("WWW-Authenticate", 'Bearer realm="servekit-admin"');
       throw new ServeError(

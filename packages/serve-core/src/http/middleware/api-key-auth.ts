@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { ServeError } from "../../errors.js";
 
 /** Options of {@link apiKeyAuth}. */
@@ -35,8 +35,7 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler {
     options.publicPaths.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
   return async function requireApiKey(c, next) {
     if (c.req.method === "OPTIONS" || isPublic(c.req.path)) return next();
-    const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
-    const presented = bearer ?? c.req.header("x-api-key");
+    const presented = bearerToken(c) ?? c.req.header("x-api-key");
     const matched = matchKey(presented);
     if (matched < 0) {
       c.header("WWW-Authenticate", 'Bearer realm="servekit"');
@@ -68,4 +67,9 @@ export function keyMatcher(keys: readonly string[]): (presented: string | undefi
     });
     return matched;
   };
+}
+
+/** The token of an `Authorization: Bearer <token>` header, if the request has one. */
+export function bearerToken(c: Context): string | undefined {
+  return /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
 }

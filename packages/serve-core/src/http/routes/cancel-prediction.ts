@@ -33,11 +33,9 @@ export function registerCancelPredictionRoute({ app, predictor, models }: RouteD
   const route = cancelPredictionRoute(predictor);
   const handler = (c: Context) => {
     const id = c.req.param("id")!;
-    for (const runtime of models.runtimes()) {
-      const prediction = runtime.predictions.cancel(id);
-      if (prediction) return c.json(prediction);
-    }
-    throw unknownPrediction(id);
+    const prediction = models.predictionsWith(id)?.cancel(id);
+    if (!prediction) throw unknownPrediction(id);
+    return c.json(prediction);
   };
   for (const path of modelPaths(honoPath(route.path))) app.post(path, handler);
 }

@@ -37,11 +37,9 @@ export function registerGetPredictionRoute({ app, predictor, models }: RouteDeps
   const route = getPredictionRoute(predictor);
   const handler = (c: Context) => {
     const id = c.req.param("id")!;
-    for (const runtime of models.runtimes()) {
-      const prediction = runtime.predictions.get(id);
-      if (prediction) return c.json(prediction);
-    }
-    throw unknownPrediction(id);
+    const prediction = models.predictionsWith(id)?.get(id);
+    if (!prediction) throw unknownPrediction(id);
+    return c.json(prediction);
   };
   for (const path of modelPaths(honoPath(route.path))) app.get(path, handler);
 }

@@ -7,6 +7,7 @@ import {
   resolveServeOptions,
   type ServeOptions,
 } from "../../options.js";
+import type { AsyncPredictions } from "../async/async-predictions.js";
 import { ModelRuntime, type ModelRuntimeHooks } from "../model-runtime.js";
 import type { Health, HealthStatus } from "../runtime-types.js";
 import type {
@@ -144,6 +145,11 @@ export class ModelRegistry {
       log: this.log,
       metrics: this.shadowMetrics,
     });
+  }
+
+  /** The async predictions of the version that holds prediction `id`, if one does. */
+  predictionsWith(id: string): AsyncPredictions | undefined {
+    return this.runtimes().find((r) => r.predictions.get(id))?.predictions;
   }
 
   /**
