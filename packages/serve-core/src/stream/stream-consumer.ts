@@ -146,6 +146,8 @@ export class StreamConsumer {
     // A read ends within blockMs; one waiting for Redis to come back does not: cut it off.
     if (this.loop && !(await settledWithin([this.loop], this.options.blockMs + 1_000)))
       this.redis?.abortRead();
+    // A claim queued while the client reconnects to a Redis that is gone would wait forever too.
+    if (this.loop && !(await settledWithin([this.loop], 1_000))) this.redis?.abortAll();
     await this.loop;
     const drained = await settledWithin([...this.inFlight.values()], deadline - Date.now());
     clearInterval(this.touchTimer);

@@ -165,19 +165,34 @@ export class StreamRedis {
    * What Redis delivered to it in that moment stays pending, to be claimed.
    */
   abortRead(): void {
-    this.reader.destroy();
+    destroyQuietly(this.reader);
+  }
+
+  /**
+   * Cuts off every command still waiting for a Redis that is gone (a claim
+   * queued while node-redis reconnects waits forever otherwise): they reject.
+   */
+  abortAll(): void {
+    destroyQuietly(this.reader);
+    destroyQuietly(this.commands);
   }
 
   /** Closes both connections; replies still awaited from a Redis that is gone are given up after 1 s. */
   async close(): Promise<void> {
-    this.reader.destroy();
+    destroyQuietly(this.reader);
+    if (!this.commands.isOpen) return;
     const closed = this.commands.close().then(
       () => true,
       () => true,
     );
     const gaveUp = new Promise<false>((resolve) => setTimeout(() => resolve(false), 1_000).unref());
-    if (!(await Promise.race([closed, gaveUp]))) this.commands.destroy();
+    if (!(await Promise.race([closed, gaveUp]))) destroyQuietly(this.commands);
   }
+}
+
+/** Destroys a client; one destroyed already (node-redis then throws) is left as it is. */
+function destroyQuietly(client: RedisClient): void {
+  if (client.isOpen) client.destroy();
 }
 
 /** Logs a lost connection once (node-redis reconnects, and reports each failed try), and its return. */
