@@ -50,7 +50,7 @@ export interface ResolvedServeOptions
 /**
  * Parses options with {@link serveOptionsSchema} (options left unset first
  * take `PORT`, `LOG_LEVEL`, `SERVEKIT_API_KEYS`, `SERVEKIT_ADMIN_KEYS`,
- * `SERVEKIT_CORS_ORIGIN` and `SERVEKIT_JOURNAL_DIR` from the environment), then derives what depends
+ * `SERVEKIT_CORS_ORIGIN`, `SERVEKIT_JOURNAL_DIR` and `SERVEKIT_STORE` from the environment), then derives what depends
  * on other options: `"auto"` as the CPU count, `maxConcurrency` from
  * `workers`, `maxBodyBytesInFlight` from `maxBodyBytes`.
  *
@@ -114,6 +114,7 @@ function withEnvironment(options: ServeOptions): {
     origins.length === 0 ? undefined : origins.includes("*") ? true : { origin: origins },
   );
   fill("journalDir", "SERVEKIT_JOURNAL_DIR", env.SERVEKIT_JOURNAL_DIR || undefined);
+  fill("store", "SERVEKIT_STORE", env.SERVEKIT_STORE || undefined);
   const adminKeys = list(env.SERVEKIT_ADMIN_KEYS);
   fill("adminApiKeys", "SERVEKIT_ADMIN_KEYS", adminKeys.length > 0 ? adminKeys : undefined);
   return { input: input as ServeOptions, fromEnvironment };

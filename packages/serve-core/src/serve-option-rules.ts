@@ -18,6 +18,17 @@ export function checkServeOptionRules(value: unknown, ctx: z.RefinementCtx): voi
       path: ["journalDir"],
       message: `takes one process per directory; unset it (or SERVEKIT_JOURNAL_DIR) or set \`processes\` to 1, got ${processes} processes`,
     });
+  if (
+    typeof options.store === "string" &&
+    options.store !== "memory" &&
+    typeof options.journalDir === "string"
+  )
+    ctx.addIssue({
+      code: "custom",
+      path: ["journalDir"],
+      message:
+        'is for the single-process memory store; with a Redis `store` async predictions are kept in Redis, so unset `journalDir` (or SERVEKIT_JOURNAL_DIR) or set `store` to "memory"',
+    });
   const maxBodyBytes = number(options.maxBodyBytes);
   const inFlight = number(options.maxBodyBytesInFlight);
   if (maxBodyBytes !== undefined && inFlight !== undefined && inFlight < maxBodyBytes)

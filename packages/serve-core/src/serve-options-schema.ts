@@ -223,6 +223,27 @@ export const serveOptionsShape = {
     env: "SERVEKIT_JOURNAL_DIR",
     defaultText: "none (memory only)",
   }),
+  store: doc(
+    z
+      .string(mustBe('"memory" or a redis:// URL'))
+      .regex(/^(memory|rediss?:\/\/[^\s]+)$/, {
+        error: 'must be "memory" or a Redis URL such as "redis://redis:6379/0"',
+      })
+      .default("memory"),
+    {
+      description:
+        'Where async predictions live: "memory" (one process, with `journalDir` on disk), or a Redis URL (`redis://host:port[/db]`) shared by every replica, which then answers for predictions any of them accepted and takes over those of a replica that died. Not with `journalDir`.',
+      env: "SERVEKIT_STORE",
+    },
+  ),
+  storeLeaseMs: doc(positive().default(10_000), {
+    description:
+      "With a Redis `store`: how long a replica's lease on a running async prediction lasts without its heartbeat (renewed every third of it); once it lapses another replica re-runs the prediction.",
+  }),
+  storeReclaimIntervalMs: doc(positive().default(2_000), {
+    description:
+      "With a Redis `store`: how often each replica looks for async predictions whose lease lapsed, to take them over.",
+  }),
   predictionRetentionMs: doc(atLeastZero().default(3_600_000), {
     description: "How long a finished async prediction stays readable at `GET /predictions/{id}`.",
   }),

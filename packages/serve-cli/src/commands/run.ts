@@ -181,6 +181,11 @@ export function registerRunCommand(program: Command): void {
       "trace, debug, info, warn, error, fatal or silent",
       optionFlag("logLevel", "--log-level"),
     )
+    .option(
+      "--store <url>",
+      'where async predictions live: "memory", or redis://HOST:PORT shared by replicas (default: config, $SERVEKIT_STORE, memory)',
+      optionFlag("store", "--store"),
+    )
     .option("--watch", "restart when the predictor's source files change")
     .addHelpText(
       "after",
@@ -189,7 +194,8 @@ Examples:
   $ serve-cli run                          # ./serve.config.ts or ./predictor.ts
   $ serve-cli run examples/yolov5 --port 9000 --workers 2
   $ serve-cli run model.ts:detector --watch
-  $ serve-cli run fp32.ts fp16.ts             # two versions (or models) in one server`,
+  $ serve-cli run fp32.ts fp16.ts             # two versions (or models) in one server
+  $ serve-cli run --store redis://redis:6379  # replicas share async predictions`,
     )
     .action(
       async (
@@ -199,6 +205,7 @@ Examples:
           host?: string;
           workers?: number | "auto";
           logLevel?: LogLevel;
+          store?: string;
           watch?: boolean;
         },
       ) => {
@@ -214,6 +221,7 @@ Examples:
             host: flags.host,
             workers: flags.workers,
             logLevel: flags.logLevel,
+            store: flags.store,
           },
         });
       },

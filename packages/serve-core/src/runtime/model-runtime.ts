@@ -108,6 +108,8 @@ export class ModelRuntime {
       ready: Promise.resolve().then(() => started),
       fetch: hooks.fetch,
       journalCompactAtBytes: hooks.journalCompactAtBytes,
+      // With a shared store, a replica takes over only the predictions of a model-version it serves.
+      model: `${predictor.name}@${predictor.version}`,
     });
     started = this.setup();
     this.ready = started;

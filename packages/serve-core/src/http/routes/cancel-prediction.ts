@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { AnyPredictor } from "../../predictor.js";
 import { modelPaths } from "../model-lease.js";
 import { asyncPredictionSchema } from "./async-prediction-schemas.js";
-import { unknownPrediction } from "./get-prediction.js";
+import { asyncPredictionsFor, unknownPrediction } from "./get-prediction.js";
 import { honoPath } from "./hono-path.js";
 import type { RouteDeps } from "./route-deps.js";
 import { errorResponses } from "./schemas.js";
@@ -31,9 +31,9 @@ export function cancelPredictionRoute(predictor: AnyPredictor) {
 /** `POST /predictions/{id}/cancel` (also under `/models/...`): aborts an async prediction, whichever version runs it. */
 export function registerCancelPredictionRoute({ app, predictor, models }: RouteDeps): void {
   const route = cancelPredictionRoute(predictor);
-  const handler = (c: Context) => {
+  const handler = async (c: Context) => {
     const id = c.req.param("id")!;
-    const prediction = models.predictionsWith(id)?.cancel(id);
+    const prediction = await asyncPredictionsFor(models, id).cancelAnywhere(id);
     if (!prediction) throw unknownPrediction(id);
     return c.json(prediction);
   };

@@ -2,6 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { ServeError } from "../../errors.js";
 import type { AnyPredictor } from "../../predictor.js";
+import type { AsyncPredictions } from "../../runtime/async/async-predictions.js";
+import type { ModelRegistry } from "../../runtime/models/model-registry.js";
 import { modelPaths } from "../model-lease.js";
 import { asyncPredictionSchema } from "./async-prediction-schemas.js";
 import { honoPath } from "./hono-path.js";
@@ -35,13 +37,22 @@ export function getPredictionRoute(predictor: AnyPredictor) {
  */
 export function registerGetPredictionRoute({ app, predictor, models }: RouteDeps): void {
   const route = getPredictionRoute(predictor);
-  const handler = (c: Context) => {
+  const handler = async (c: Context) => {
     const id = c.req.param("id")!;
-    const prediction = models.predictionsWith(id)?.get(id);
+    const prediction = await asyncPredictionsFor(models, id).read(id);
     if (!prediction) throw unknownPrediction(id);
     return c.json(prediction);
   };
   for (const path of modelPaths(honoPath(route.path))) app.get(path, handler);
+}
+
+/**
+ * Where to look for prediction `id`: the version that holds it in this
+ * process, else the default model's (which, with a Redis `store`, reads
+ * what any replica accepted).
+ */
+export function asyncPredictionsFor(models: ModelRegistry, id: string): AsyncPredictions {
+  return models.predictionsWith(id) ?? models.runtime(models.defaultModel).predictions;
 }
 
 /** The 404 for an id no async prediction has. */

@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from "node:util";
 import { ServeError } from "../../errors.js";
 import { acceptedInput } from "../../input/accepted-input.js";
 import type { Logger } from "../../logger.js";
@@ -6,15 +5,20 @@ import type { ResolvedServeOptions } from "../../options.js";
 import type { Admission } from "../admission.js";
 import type { PredictionOutcome, PredictOptions } from "../runtime-types.js";
 import { journalWriteError, replayJournal } from "./journal-replay.js";
-import { isFinished, type Prediction, type WebhookEvent } from "./prediction.js";
+import { isFinished, type Prediction } from "./prediction.js";
 import type { PredictionJournal } from "./prediction-journal.js";
 import {
   type AsyncPredictionRequest,
+  completionEvents,
   predictionRecord,
+  sameInput,
   succeededFields,
 } from "./prediction-record.js";
 import { PredictionStore } from "./prediction-store.js";
+import { PredictionWaiters } from "./prediction-waiters.js";
 import { PredictionWebhooks } from "./prediction-webhooks.js";
+import { type ReplicaSync, shareThroughRedis } from "./replica-sync.js";
+import type { SharedPredictionState } from "./shared-prediction-state.js";
 
 export type { AsyncPredictionRequest } from "./prediction-record.js";
 
@@ -36,21 +40,24 @@ export interface AsyncPredictionsDeps {
   fetch?: typeof fetch | undefined;
   /** For tests: when the journal compacts itself while running. */
   journalCompactAtBytes?: number | undefined;
+  /** `name@version`: with a Redis `store`, only runtimes of it take over its predictions. @default "default" */
+  model?: string | undefined;
 }
 
 /**
- * Cog-style async predictions: accepted at once, run in the background
- * through the model runtime's queue (never refused once accepted), readable by id, cancellable,
- * reported to webhooks, and (with `journalDir`) journaled so a restart re-runs
- * what a crash interrupted.
+ * Cog-style async predictions: accepted at once, run in the background through the model runtime's
+ * queue (never refused once accepted), readable by id, cancellable, reported to webhooks, and journaled
+ * (`journalDir`) so a restart re-runs what a crash cut short, or shared by replicas (Redis `store`).
  */
 export class AsyncPredictions {
   private readonly deps: AsyncPredictionsDeps;
   private readonly store: PredictionStore;
   private readonly webhooks: PredictionWebhooks;
   private readonly journal: PredictionJournal | undefined;
+  private readonly shared: SharedPredictionState | undefined;
+  private readonly sync: ReplicaSync | undefined;
   private readonly controllers = new Map<string, AbortController>();
-  private readonly waiters = new Map<string, (() => void)[]>();
+  private readonly waiters = new PredictionWaiters();
   private stopping = false;
 
   constructor(deps: AsyncPredictionsDeps) {
@@ -61,7 +68,24 @@ export class AsyncPredictions {
       maxFinished: options.maxRetainedPredictions,
       inputBudgetBytes: options.asyncRetainedInputBytes,
     });
-    this.webhooks = new PredictionWebhooks({ options, log, fetch: deps.fetch });
+    this.webhooks = new PredictionWebhooks({
+      options,
+      log,
+      fetch: deps.fetch,
+      // With a shared store, each event goes out from the first replica to claim it.
+      claim: options.store === "memory" ? undefined : (id, e) => this.shared!.claimEvent(id, e),
+    });
+    if (options.store !== "memory") {
+      const { store, controllers, waiters, webhooks } = this;
+      const replicas = shareThroughRedis({
+        ...{ options, log, store, controllers, waiters, webhooks },
+        model: deps.model ?? "default",
+        reclaimed: (p) => this.rerun(p),
+      });
+      this.shared = replicas.shared;
+      this.sync = replicas.sync;
+      return;
+    }
     if (options.journalDir === undefined) return;
     const { journal, unfinished } = replayJournal({
       dir: options.journalDir,
@@ -73,14 +97,24 @@ export class AsyncPredictions {
     for (const prediction of unfinished) this.rerun(prediction);
   }
 
-  /** The prediction with this id, while it runs and for a while after (`predictionRetentionMs`). */
+  /** The prediction with this id as this process knows it (see {@link read}), kept `predictionRetentionMs` once finished. */
   get(id: string): Prediction | undefined {
     return this.store.get(id);
   }
 
+  /** The prediction with this id, from the shared store when there is one (any replica's), else as {@link get}. */
+  async read(id: string): Promise<Prediction | undefined> {
+    return this.shared ? this.shared.read(id) : this.store.get(id);
+  }
+
+  /** {@link cancel}, for a prediction any replica may run when the store is shared. */
+  async cancelAnywhere(id: string): Promise<Prediction | undefined> {
+    return this.sync ? this.sync.cancel(id) : this.cancel(id);
+  }
+
   /**
-   * Accepts a prediction: validates it, writes it to the journal (fsync'd),
-   * and starts it. An id seen before returns that prediction when the input is
+   * Accepts a prediction: validates it, writes it to the journal (fsync'd) or the
+   * shared store, and starts it. An id seen before returns that prediction when the input is
    * the same, and throws CONFLICT when it differs.
    */
   async create(
@@ -93,26 +127,24 @@ export class AsyncPredictions {
     // concurrent PUTs of one id cannot both create it.
     if (request.webhook !== undefined) await this.webhooks.assertAllowed(request.webhook);
     const existing = this.store.get(request.id);
-    if (existing) {
-      // A forgotten input (`null`) cannot be compared: the id answers with what it has.
-      if (existing.input !== null && !isDeepStrictEqual(existing.input, input)) {
-        throw new ServeError(
-          "CONFLICT",
-          `prediction ${request.id} already exists with a different input; use a new id, or send the same input to read it back`,
-        );
-      }
-      return { prediction: existing, created: false };
-    }
+    if (existing) return sameInput(existing, input, await this.shared?.read(existing.id));
     this.deps.admission.refuseWhenFull();
     this.store.assertRoomFor(input);
     const prediction = predictionRecord(request, input);
     // In the store before the fsync, so a concurrent PUT with this id finds it.
     this.store.set(prediction);
+    let elsewhere: Prediction | undefined;
     try {
-      await this.journal?.append({ op: "create", prediction });
+      if (this.shared) elsewhere = await this.shared.insert(prediction);
+      else await this.journal?.append({ op: "create", prediction });
     } catch (error) {
       this.store.delete(prediction.id);
-      throw journalWriteError(error);
+      throw this.shared ? error : journalWriteError(error);
+    }
+    if (elsewhere) {
+      // Another replica accepted this id first: it runs it.
+      this.store.delete(prediction.id);
+      return sameInput(elsewhere, input);
     }
     try {
       this.webhooks.notify(prediction, ["start"]);
@@ -147,15 +179,12 @@ export class AsyncPredictions {
     return updated;
   }
 
-  /** Resolves with the prediction once it has finished (or been forgotten). */
+  /** Resolves with the prediction once it has finished (or been forgotten), on whichever replica runs it. */
   settled(id: string): Promise<Prediction | undefined> {
     const prediction = this.store.get(id);
+    if (!prediction && this.sync) return this.sync.settled(id);
     if (!prediction || isFinished(prediction.status)) return Promise.resolve(prediction);
-    return new Promise((resolve) => {
-      const list = this.waiters.get(id) ?? [];
-      list.push(() => resolve(this.store.get(id)));
-      this.waiters.set(id, list);
-    });
+    return this.waiters.wait(id, () => this.store.get(id));
   }
 
   /** Waits for pending webhook deliveries, up to `graceMs`; false if some were still pending. */
@@ -170,6 +199,7 @@ export class AsyncPredictions {
   async close(): Promise<void> {
     this.stopping = true;
     await this.journal?.close();
+    await this.shared?.close();
   }
 
   private rerun(prediction: Prediction): void {
@@ -218,10 +248,10 @@ export class AsyncPredictions {
       } catch (error) {
         current = this.store.get(prediction.id) ?? current;
         if (isFinished(current.status) || controller.signal.aborted) return;
-        if (this.journal && (this.stopping || admission.draining)) {
+        if ((this.journal || this.shared) && (this.stopping || admission.draining)) {
           log.info(
             { prediction_id: prediction.id },
-            "shutting down: prediction left in the journal to re-run on start",
+            "shutting down: prediction left unfinished, to re-run on start or on another replica",
           );
           return;
         }
@@ -242,6 +272,10 @@ export class AsyncPredictions {
     const updated = { ...prediction, ...changes };
     this.store.set(updated);
     if (this.stopping) return updated; // the journal is closed: the next start re-runs it
+    if (this.sync) {
+      if (!isFinished(updated.status)) this.sync.write(updated);
+      return updated;
+    }
     this.journal
       ?.append({ op: "update", id: prediction.id, changes })
       .catch((error: unknown) =>
@@ -255,12 +289,12 @@ export class AsyncPredictions {
 
   private finish(prediction: Prediction, changes: Partial<Prediction>): Prediction {
     const updated = this.update(prediction, changes);
-    const events: WebhookEvent[] = ["completed"];
-    if (updated.output !== null) events.push("output");
-    if (updated.logs !== "") events.push("logs");
-    this.webhooks.notify(updated, events);
-    for (const wake of this.waiters.get(prediction.id) ?? []) wake();
-    this.waiters.delete(prediction.id);
+    if (this.sync) {
+      this.sync.finished(updated, this.stopping);
+      return updated;
+    }
+    this.webhooks.notify(updated, completionEvents(updated));
+    this.waiters.wake(prediction.id);
     return updated;
   }
 }

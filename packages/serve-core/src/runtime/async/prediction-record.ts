@@ -1,3 +1,5 @@
+import { isDeepStrictEqual } from "node:util";
+import { ServeError } from "../../errors.js";
 import type { PredictionOutcome } from "../runtime-types.js";
 import type { Prediction, WebhookEvent } from "./prediction.js";
 
@@ -55,4 +57,31 @@ export function succeededFields(outcome: PredictionOutcome) {
     started_at: outcome.startedAt.toISOString(),
     completed_at: outcome.completedAt.toISOString(),
   };
+}
+
+/** The webhook events of a finished prediction: `completed`, and `output`/`logs` when it has them. */
+export function completionEvents(prediction: Prediction): WebhookEvent[] {
+  const events: WebhookEvent[] = ["completed"];
+  if (prediction.output !== null) events.push("output");
+  if (prediction.logs !== "") events.push("logs");
+  return events;
+}
+
+/**
+ * What a create answers for an id that exists (`fresher` is its state in
+ * the shared store, when there is one): it, when the input is the same.
+ * A forgotten input (`null`) cannot be compared: the id answers with what it has.
+ */
+export function sameInput(
+  existing: Prediction,
+  input: Record<string, unknown>,
+  fresher?: Prediction,
+): { prediction: Prediction; created: false } {
+  if (existing.input !== null && !isDeepStrictEqual(existing.input, input)) {
+    throw new ServeError(
+      "CONFLICT",
+      `prediction ${existing.id} already exists with a different input; use a new id, or send the same input to read it back`,
+    );
+  }
+  return { prediction: fresher ?? existing, created: false };
 }

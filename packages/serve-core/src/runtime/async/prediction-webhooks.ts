@@ -10,6 +10,12 @@ export interface PredictionWebhooksOptions {
   log: Logger;
   /** For tests. @default globalThis.fetch */
   fetch?: typeof fetch | undefined;
+  /**
+   * Whether this process sends a prediction's `event` (`start` or
+   * `completed`): with replicas sharing a store, only the first to claim it does.
+   * @default every event is sent
+   */
+  claim?: ((id: string, event: WebhookEvent) => Promise<boolean>) | undefined;
 }
 
 /**
@@ -20,9 +26,11 @@ export class PredictionWebhooks {
   private readonly egress: WebhookEgress;
   private readonly sender: WebhookSender;
   private readonly log: Logger;
+  private readonly claim: PredictionWebhooksOptions["claim"];
 
-  constructor({ options, log, fetch }: PredictionWebhooksOptions) {
+  constructor({ options, log, fetch, claim }: PredictionWebhooksOptions) {
     this.log = log;
+    this.claim = claim;
     this.egress = new WebhookEgress({
       allowHosts: options.webhookAllowHosts,
       denyHosts: options.webhookDenyHosts,
@@ -39,13 +47,35 @@ export class PredictionWebhooks {
     });
   }
 
-  /** One delivery when any of `events` passes the prediction's filter. */
+  /**
+   * One delivery when any of `events` passes the prediction's filter (and,
+   * with `claim`, once this process has claimed the first of them).
+   */
   notify(prediction: Prediction, events: WebhookEvent[]): void {
     if (prediction.webhook === undefined) return;
     const filter = prediction.webhook_events_filter ?? [];
     if (!events.some((e) => filter.includes(e))) return;
+    if (!this.claim) {
+      this.send(prediction);
+      return;
+    }
+    const event = events[0] ?? "completed";
+    this.claim(prediction.id, event).then(
+      (claimed) => {
+        if (claimed) this.send(prediction);
+      },
+      (error: unknown) =>
+        this.log.warn(
+          { err: error, prediction_id: prediction.id },
+          `webhook not sent: could not claim its ${event} event`,
+        ),
+    );
+  }
+
+  private send(prediction: Prediction): void {
+    const webhook = prediction.webhook!;
     try {
-      this.sender.send(prediction.id, prediction.webhook, prediction);
+      this.sender.send(prediction.id, webhook, prediction);
     } catch (error) {
       // E.g. a prediction JSON cannot represent: the prediction itself goes on.
       this.log.warn(
