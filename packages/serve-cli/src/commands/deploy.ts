@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { detectContainerTool } from "../container/detect-container-tool.js";
 import { deployGce } from "../deploy/deploy-gce.js";
+import { registerDeployCloudRun } from "./deploy-cloudrun.js";
+import { registerDeployHeroku } from "./deploy-heroku.js";
 
 interface GceFlags {
   project: string;
@@ -16,24 +18,35 @@ interface GceFlags {
   builder?: string;
   dryRun?: boolean;
   delete?: boolean;
+  autoscale?: string;
+  targetCpu?: string;
+  initialDelay?: string;
+  loadBalancer?: boolean;
 }
 
 /** `serve-cli deploy gce`. */
 export function registerDeployCommand(program: Command): void {
   const deploy = program
     .command("deploy")
-    .description("Deploy a built image to a cloud (gce: a Compute Engine VM)")
+    .description(
+      "Deploy a built image to a cloud (gce: a Compute Engine VM; cloudrun: a Cloud Run service; heroku: a Heroku app)",
+    )
     .addHelpText(
       "after",
       `
 Examples:
   $ serve-cli deploy gce --project my-project --name yolov5 --image yolov5:latest \\
-      --registry us-central1-docker.pkg.dev/my-project/servekit --dry-run`,
+      --registry us-central1-docker.pkg.dev/my-project/servekit --dry-run
+  $ serve-cli deploy cloudrun --project my-project --name yolov5 --image yolov5:latest \\
+      --registry us-central1-docker.pkg.dev/my-project/servekit --dry-run
+  $ serve-cli deploy heroku --app yolov5-demo --image yolov5:latest --dry-run`,
     );
+  registerDeployCloudRun(deploy);
+  registerDeployHeroku(deploy);
   deploy
     .command("gce")
     .description(
-      "Push an image to Artifact Registry and run it on a Compute Engine VM (Container-Optimized OS)",
+      "Push an image to Artifact Registry and run it on a Compute Engine VM or an autoscaled group (Container-Optimized OS)",
     )
     .requiredOption("--project <id>", "Google Cloud project id")
     .requiredOption("--name <vm>", "VM name (lowercase letters, digits, hyphens)")
@@ -50,12 +63,24 @@ Examples:
     .option("--timeout <seconds>", "how long to wait for /health/ready to answer 200", "300")
     .option("--builder <tool>", "docker, podman or buildah (default: the first one found)")
     .option("--dry-run", "print the commands instead of running them (runs nothing)")
-    .option("--delete", "delete the VM and its firewall rule instead of deploying")
+    .option("--delete", "delete what deploy made (VM or group, rules, load balancer) instead")
+    .option(
+      "--autoscale <min:max>",
+      "run a managed instance group of MIN to MAX VMs with autohealing and an autoscaler",
+    )
+    .option("--target-cpu <0-1>", "CPU utilisation the autoscaler keeps (default: 0.6)")
+    .option(
+      "--initial-delay <seconds>",
+      "time a new group VM gets to boot and load the model before health checks count (default: 300)",
+    )
+    .option("--load-balancer", "put an external HTTP load balancer (port 80) in front of the group")
     .addHelpText(
       "after",
       `
 Runs gcloud (https://cloud.google.com/sdk/docs/install; gcloud auth login first) and
-your container tool. Re-running updates the VM's container instead of creating it.
+your container tool. The VM runs Container-Optimized OS with a cloud-init unit that runs
+the image; re-running gives it the new user-data and resets it. With --autoscale, a managed
+instance group instead, and re-running with a new image starts a rolling update.
 Progress goes to stderr; the server's URL (or the --dry-run commands) to stdout.
 
 Examples:
@@ -63,6 +88,8 @@ Examples:
       --registry us-central1-docker.pkg.dev/my-project/servekit --dry-run
   $ serve-cli deploy gce --project my-project --name yolov5 --image yolov5:latest \\
       --registry us-central1-docker.pkg.dev/my-project/servekit -e LOG_LEVEL=debug
+  $ serve-cli deploy gce --project my-project --name yolov5 --image yolov5:latest \\
+      --registry us-central1-docker.pkg.dev/my-project/servekit --autoscale 2:5 --load-balancer
   $ serve-cli deploy gce --project my-project --name yolov5 --delete`,
     )
     .action(async (flags: GceFlags) => {
@@ -81,6 +108,10 @@ Examples:
           builder: flags.builder,
           dryRun: flags.dryRun ?? false,
           delete: flags.delete ?? false,
+          autoscale: flags.autoscale,
+          targetCpu: flags.targetCpu,
+          initialDelaySeconds: flags.initialDelay,
+          loadBalancer: flags.loadBalancer,
         },
         {
           containerTool: () => detectContainerTool(flags.builder),
@@ -98,11 +129,22 @@ Examples:
           );
           process.stdout.write(`${result.url}\n`);
           break;
+        case "deployed-group":
+          process.stderr.write(
+            `\n  group ${result.group} is ${result.created ? "created" : result.rolled ? "rolling to the new image" : "up to date"}` +
+              (result.url
+                ? `: ${result.url}\n  docs ${result.url}/docs   UI ${result.url}/ui\n\n`
+                : `; its VMs: ${result.listVms}\n\n`),
+          );
+          if (result.url) process.stdout.write(`${result.url}\n`);
+          break;
         case "deleted":
           process.stderr.write(
-            result.removed.length > 0
-              ? `deleted ${result.removed.join(" and ")}\n`
-              : "nothing to delete\n",
+            result.removed.length === 0
+              ? "nothing to delete\n"
+              : result.removed.length <= 2
+                ? `deleted ${result.removed.join(" and ")}\n`
+                : `deleted:\n${result.removed.map((thing) => `  - ${thing}\n`).join("")}`,
           );
           break;
         default: {

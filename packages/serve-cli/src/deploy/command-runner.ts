@@ -34,6 +34,8 @@ const INSTALL_HINTS: Record<string, string> = {
   docker: "install Docker, Podman or Buildah, or pick one that is installed with --builder",
   podman: "install Podman, or pick another tool with --builder",
   buildah: "install Buildah, or pick another tool with --builder",
+  heroku:
+    "install the Heroku CLI (https://devcenter.heroku.com/articles/heroku-cli), then run `heroku login`",
 };
 
 /**

@@ -63,10 +63,13 @@ function fakeRunner(world: { vm: boolean; rule: boolean; fail?: string; natIP?: 
         );
       }
       if (kind === "firewall-rules" && verb === "describe")
-        return world.rule
+        return world.rule && argv[4] === "servekit-allow-8000"
           ? ok('{"name":"servekit-allow-8000"}')
           : { code: 1, stdout: "", stderr: NOT_FOUND("firewall-rules") };
-      if (verb === "create-with-container") world.vm = true;
+      // No group deployment exists in this world: `delete` finds none of its parts.
+      if (argv.includes("describe")) return { code: 1, stdout: "", stderr: NOT_FOUND(kind!) };
+      if (kind === "instance-templates" && verb === "list") return ok("");
+      if (kind === "instances" && verb === "create") world.vm = true;
       if (kind === "instances" && verb === "delete") world.vm = false;
       if (kind === "firewall-rules" && verb === "create") world.rule = true;
       if (kind === "firewall-rules" && verb === "delete") world.rule = false;
@@ -122,7 +125,7 @@ describe("deployGce", () => {
       "gcloud compute firewall-rules describe",
       "docker tag yolov5:latest us-central1-docker.pkg.dev/my-project/servekit/yolov5:latest",
       "docker push us-central1-docker.pkg.dev/my-project/servekit/yolov5:latest",
-      "gcloud compute instances create-with-container",
+      "gcloud compute instances create",
       "gcloud compute firewall-rules create",
       "gcloud compute instances describe",
     ]);
@@ -132,7 +135,7 @@ describe("deployGce", () => {
     expect(log).toContain("    not ready yet: HTTP 503");
   });
 
-  it("updates the container of an existing VM and leaves an existing rule alone", async () => {
+  it("gives an existing VM the new user-data, resets it, and leaves an existing rule alone", async () => {
     const runner = fakeRunner({ vm: true, rule: true });
     const result = await deployGce(options, {
       containerTool: async () => fakeTool(),
@@ -143,20 +146,21 @@ describe("deployGce", () => {
     expect(verbs(runner.ran).filter((v) => v.startsWith("gcloud"))).toEqual([
       "gcloud compute instances describe",
       "gcloud compute firewall-rules describe",
-      "gcloud compute instances update-container",
+      "gcloud compute instances add-metadata",
+      "gcloud compute instances reset",
       "gcloud compute instances describe",
     ]);
   });
 
   it("fails naming the step and showing gcloud's error when a command fails", async () => {
-    const runner = fakeRunner({ vm: false, rule: false, fail: "create-with-container" });
+    const runner = fakeRunner({ vm: false, rule: false, fail: "--image-family=cos-stable" });
     const error = await deployGce(options, { containerTool: fakeTool(), runner }).catch((e) => e);
     expect(error).toBeInstanceOf(CliError);
     expect(error.exitCode).toBe(1);
     expect(error.message).toMatch(
-      /^step "Create VM yolov5 \(e2-standard-2, Container-Optimized OS\) running the image" failed: `gcloud compute instances create-with-container yolov5 .*` exited 1:\nERROR: \(gcloud\) create-with-container went wrong$/,
+      /^step "Create VM yolov5 \(e2-standard-2, Container-Optimized OS\) running the image" failed: `gcloud compute instances create yolov5 .*` exited 1:\nERROR: \(gcloud\) --image-family=cos-stable went wrong$/,
     );
-    expect(verbs(runner.ran).at(-1)).toBe("gcloud compute instances create-with-container");
+    expect(verbs(runner.ran).at(-1)).toBe("gcloud compute instances create");
   });
 
   it("stops before pushing when gcloud cannot even describe (not logged in), instead of assuming absence", async () => {
@@ -209,11 +213,22 @@ describe("deployGce", () => {
       kind: "deleted",
       removed: ["VM yolov5", "firewall rule servekit-allow-8000"],
     });
-    expect(verbs(runner.ran)).toEqual([
-      "gcloud compute instances describe",
-      "gcloud compute firewall-rules describe",
+    // It also looks for a group of that name (there is none here) and deletes only what exists.
+    const changes = runner.ran.filter(
+      (argv) => !argv.includes("describe") && !argv.includes("list"),
+    );
+    expect(verbs(changes)).toEqual([
       "gcloud compute instances delete",
       "gcloud compute firewall-rules delete",
+    ]);
+    expect(runner.ran.at(-3)).toEqual([
+      "gcloud",
+      "compute",
+      "instance-templates",
+      "list",
+      "--project=my-project",
+      "--filter=name~^yolov5-[0-9a-f]{8}$",
+      "--format=value(name)",
     ]);
     expect(await deployGce(del, { runner })).toEqual({ kind: "deleted", removed: [] });
   });
@@ -238,8 +253,15 @@ describe("deployGce", () => {
       "docker tag yolov5:latest us-central1-docker.pkg.dev/my-project/servekit/yolov5:latest",
     );
     expect(lines).toContain(
-      "gcloud compute instances create-with-container yolov5 --project=my-project --zone=us-central1-a --machine-type=e2-standard-2 --container-image=us-central1-docker.pkg.dev/my-project/servekit/yolov5:latest --container-restart-policy=always '--container-env=PORT=8000,GREETING=hello world' --tags=servekit-8000 --image-family=cos-stable --image-project=cos-cloud",
+      "gcloud compute instances create yolov5 --project=my-project --zone=us-central1-a --machine-type=e2-standard-2 --image-family=cos-stable --image-project=cos-cloud --metadata-from-file=user-data=yolov5.user-data.yaml --tags=servekit-8000",
     );
+    // The script writes the user-data file it reads, before the first command.
+    const heredoc = lines.indexOf("cat > yolov5.user-data.yaml <<'SERVEKIT_USER_DATA'");
+    expect(heredoc).toBeGreaterThan(0);
+    expect(heredoc).toBeLessThan(lines.indexOf(lines.find((l) => l.startsWith("docker tag"))!));
+    expect(lines[heredoc + 1]).toBe("#cloud-config");
+    expect(lines).toContain("      GREETING=hello world");
+    expect(lines).toContain("SERVEKIT_USER_DATA");
     expect(lines).toContain(
       "gcloud compute firewall-rules create servekit-allow-8000 --project=my-project --allow=tcp:8000 --target-tags=servekit-8000 --source-ranges=0.0.0.0/0 '--description=servekit: HTTP on port 8000 for VMs tagged servekit-8000'",
     );

@@ -1,11 +1,11 @@
-import type { PlannedStep } from "./gce-plan.js";
+import type { PlannedStep } from "./planned-step.js";
 import { commandLine } from "./shell-quote.js";
 
 /** What a dry run shows: the assumptions it made in place of checks, the steps, and what follows them. */
 export interface DryRunScriptParts {
   /** Facts a real run would check first, stated as assumptions. */
   assumptions: string[];
-  steps: readonly PlannedStep[];
+  steps: readonly Pick<PlannedStep, "description" | "argv">[];
   /** Work after the last command that is no command itself (e.g. the readiness wait). */
   afterwards?: string;
 }

@@ -1,9 +1,30 @@
 import { serveOptionsSchema, z } from "@servekit/core";
 import { usageError } from "../cli-error.js";
 import type { ContainerToolName } from "../container/container-tool.js";
+import { DEFAULT_STOP_TIMEOUT_SECONDS } from "./cloud-init.js";
+import {
+  artifactRegistrySchema,
+  envPairsSchema,
+  localImageSchema,
+  matching,
+  missingToDeploy,
+  projectSchema,
+  remoteImage,
+  required,
+  wholeNumber,
+} from "./deploy-option-schemas.js";
+import {
+  autoscaleSchema,
+  DEFAULT_INITIAL_DELAY_SECONDS,
+  DEFAULT_TARGET_CPU,
+  type GceGroupFlags,
+  type GceGroupSettings,
+  requireAutoscaleForGroupFlags,
+  targetCpuSchema,
+} from "./gce-group-options.js";
 
 /** What `serve-cli deploy gce` deploys, and where. */
-export interface GceDeployOptions {
+export interface GceDeployOptions extends GceGroupFlags {
   /** Google Cloud project id, e.g. "my-project". */
   project: string;
   /** Compute Engine zone of the VM. @default "us-central1-a" */
@@ -35,7 +56,7 @@ export interface GceDeployOptions {
   builder?: string;
   /** Print the commands instead of running them (runs nothing, not even `gcloud … describe`). @default false */
   dryRun?: boolean;
-  /** Delete the VM and its firewall rule instead of deploying. @default false */
+  /** Delete what deploy made (VM or group, rules, load balancer) instead of deploying. @default false */
   delete?: boolean;
 }
 
@@ -57,20 +78,16 @@ export interface ResolvedGceDeployOptions {
   builder: ContainerToolName | undefined;
   dryRun: boolean;
   delete: boolean;
+  /** Set with `autoscale`: deploy a managed instance group, not one VM. */
+  group: GceGroupSettings | undefined;
+  /** Seconds `docker stop` gives the server to drain: its shutdown grace and a margin. */
+  stopTimeoutSeconds: number;
 }
 
 const TOOLS = ["docker", "podman", "buildah"] as const;
 const RFC1035 = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-// Project ids: 6–30 characters, optionally domain-scoped ("example.com:my-project").
-const PROJECT = /^([a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const ZONE = /^[a-z]+-[a-z]+[0-9]+-[a-z]$/;
 const MACHINE_TYPE = /^[a-z0-9][a-z0-9-]*$/;
-const REGISTRY =
-  /^[a-z][a-z0-9-]*[a-z0-9]-docker\.pkg\.dev\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
-// A local image reference without a digest; any registry/namespace prefix is dropped when pushing.
-const IMAGE =
-  /^(?:[^\s@:/]+(?::[0-9]+)?\/)*([a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)(?::([\w][\w.-]{0,127}))?$/;
-const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // The VM runs the server on its `port` option (the same range and default),
 // less 0 ("any free port"), which no firewall rule or health check can use.
 const serverPort = serveOptionsSchema.shape.port;
@@ -92,61 +109,15 @@ const FLAGS: Record<string, string> = {
   networkTag: "--tag",
   timeoutSeconds: "--timeout",
   builder: "--builder",
+  autoscale: "--autoscale",
+  targetCpu: "--target-cpu",
+  initialDelaySeconds: "--initial-delay",
+  loadBalancer: "--load-balancer",
 };
-
-const required = (example: string) => ({
-  error: (issue: { input: unknown }) =>
-    issue.input === undefined ? `is required, e.g. ${example}` : "must be text",
-});
-
-function matching(pattern: RegExp, expected: string) {
-  return z.string().superRefine((value, ctx) => {
-    if (!pattern.test(value))
-      ctx.addIssue({ code: "custom", message: `must be ${expected}; got "${value}"` });
-  });
-}
-
-function wholeNumber(min: number, max: number) {
-  return z.union([z.number(), z.string()]).transform((value, ctx) => {
-    const n = typeof value === "number" ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
-    if (Number.isInteger(n) && n >= min && n <= max) return n;
-    ctx.addIssue({ code: "custom", message: `must be a whole number ${min}–${max}; got ${value}` });
-    return z.NEVER;
-  });
-}
-
-const envSchema = z
-  .union([z.array(z.string()), z.record(z.string(), z.string())])
-  .transform((env, ctx) => {
-    const pairs: [string, string][] = [];
-    const entries = Array.isArray(env)
-      ? env.map((item) => {
-          const at = item.indexOf("=");
-          return at > 0 ? [item.slice(0, at), item.slice(at + 1)] : [item, undefined];
-        })
-      : Object.entries(env);
-    for (const [key, value] of entries as [string, string | undefined][]) {
-      if (value === undefined || !ENV_KEY.test(key)) {
-        ctx.addIssue({
-          code: "custom",
-          message: `must be KEY=VALUE with KEY a letter or _ then letters, digits or _, e.g. --env LOG_LEVEL=debug; got "${value === undefined ? key : `${key}=${value}`}"`,
-        });
-        continue;
-      }
-      const existing = pairs.findIndex(([k]) => k === key);
-      if (existing >= 0) pairs.splice(existing, 1); // the last value wins, as in gcloud
-      pairs.push([key, value]);
-    }
-    return pairs;
-  });
 
 const schema = z
   .object({
-    project: z
-      .string(required("--project my-project"))
-      .pipe(
-        matching(PROJECT, "a Google Cloud project id (6–30 lowercase letters, digits, hyphens)"),
-      ),
+    project: projectSchema,
     zone: matching(ZONE, "a Compute Engine zone, e.g. us-central1-a").default("us-central1-a"),
     machineType: matching(MACHINE_TYPE, "a machine type, e.g. e2-standard-2").default(
       "e2-standard-2",
@@ -160,21 +131,10 @@ const schema = z
         ),
       ),
     port: wholeNumber(...PORT_RANGE).default(serverPort.def.defaultValue),
-    registry: z
-      .string()
-      .transform((value) => value.replace(/\/+$/, ""))
-      .pipe(
-        matching(
-          REGISTRY,
-          "an Artifact Registry repository REGION-docker.pkg.dev/PROJECT/REPOSITORY, e.g. us-central1-docker.pkg.dev/my-project/servekit",
-        ),
-      )
-      .optional(),
-    image: matching(
-      IMAGE,
-      "a local image name:tag without a digest, e.g. yolov5:latest",
-    ).optional(),
-    env: envSchema.default([]),
+    registry: artifactRegistrySchema.optional(),
+    image: localImageSchema.optional(),
+    // PORT may be given, if it agrees with --port (checked below).
+    env: envPairsSchema({ oneLine: true }).default([]),
     networkTag: matching(
       RFC1035,
       "a network tag (lowercase RFC 1035, e.g. servekit-8000)",
@@ -193,23 +153,16 @@ const schema = z
       .optional(),
     dryRun: z.boolean().default(false),
     delete: z.boolean().default(false),
+    autoscale: autoscaleSchema.optional(),
+    targetCpu: targetCpuSchema.optional(),
+    initialDelaySeconds: wholeNumber(0, 3600).optional(),
+    loadBalancer: z.boolean().default(false),
   })
   .superRefine((options, ctx) => {
+    requireAutoscaleForGroupFlags(options, ctx);
     if (options.delete) return;
-    if (options.registry === undefined)
-      ctx.addIssue({
-        code: "custom",
-        path: ["registry"],
-        message:
-          "is required to deploy, e.g. --registry us-central1-docker.pkg.dev/my-project/servekit",
-      });
-    if (options.image === undefined)
-      ctx.addIssue({
-        code: "custom",
-        path: ["image"],
-        message:
-          "is required to deploy: the image `serve-cli build` made, e.g. --image yolov5:latest",
-      });
+    for (const issue of missingToDeploy(options, ["registry", "image"]))
+      ctx.addIssue({ code: "custom", ...issue });
     const port = options.env.find(([key]) => key === "PORT")?.[1];
     if (port !== undefined && port !== String(options.port))
       ctx.addIssue({
@@ -237,9 +190,27 @@ export function resolveGceDeployOptions(options: GceDeployOptions): ResolvedGceD
     });
     throw usageError(`invalid \`deploy gce\` options:\n${problems.join("\n")}`);
   }
-  const { registry, image, env, networkTag, ...rest } = parsed.data;
+  const {
+    registry,
+    image,
+    env,
+    networkTag,
+    autoscale,
+    targetCpu,
+    loadBalancer,
+    initialDelaySeconds,
+    ...rest
+  } = parsed.data;
   return {
     ...rest,
+    group: autoscale && {
+      minReplicas: autoscale.min,
+      maxReplicas: autoscale.max,
+      targetCpu: targetCpu ?? DEFAULT_TARGET_CPU,
+      initialDelaySeconds: initialDelaySeconds ?? DEFAULT_INITIAL_DELAY_SECONDS,
+      loadBalancer,
+    },
+    stopTimeoutSeconds: DEFAULT_STOP_TIMEOUT_SECONDS,
     builder: rest.builder,
     image:
       registry !== undefined && image !== undefined
@@ -249,10 +220,4 @@ export function resolveGceDeployOptions(options: GceDeployOptions): ResolvedGceD
     networkTag: networkTag ?? `servekit-${rest.port}`,
     firewallRule: `servekit-allow-${rest.port}`,
   };
-}
-
-/** `<registry>/<name>:<tag>` for a local `[prefix/]name[:tag]` (tag "latest" when absent). */
-function remoteImage(registry: string, image: string): string {
-  const [, name, tag] = IMAGE.exec(image) ?? [];
-  return `${registry}/${name}:${tag ?? "latest"}`;
 }

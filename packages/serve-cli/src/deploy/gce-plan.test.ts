@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { CliError } from "../cli-error.js";
 import type { ContainerTool } from "../container/container-tool.js";
-import type { GceDeployOptions } from "./gce-options.js";
-import { gceStateChecks, planGceDelete, planGceDeploy } from "./gce-plan.js";
+import { type GceDeployOptions, resolveGceDeployOptions } from "./gce-options.js";
+import { gceStateChecks, gceUserData, planGceDelete, planGceDeploy } from "./gce-plan.js";
 
 /** Implements only what the planner uses, and records it. */
 function fakeTool(): Pick<ContainerTool, "commandLine"> & { calls: string[][] } {
@@ -37,10 +37,12 @@ function usageErrorOf(fn: () => unknown): CliError {
   throw new Error("expected a usage error");
 }
 
+const USER_DATA = "/tmp/yolov5.user-data.yaml";
+
 describe("planGceDeploy", () => {
-  it("tags and pushes through the container tool, creates the VM, opens the port, reads the IP", () => {
+  it("tags and pushes through the container tool, creates a COS VM with the cloud-init user-data, opens the port, reads the IP", () => {
     const tool = fakeTool();
-    const steps = planGceDeploy(base, absent, tool);
+    const steps = planGceDeploy(base, absent, tool, USER_DATA);
     expect(tool.calls).toEqual([
       ["tag", "yolov5:latest", REMOTE],
       ["push", REMOTE],
@@ -52,17 +54,15 @@ describe("planGceDeploy", () => {
         "gcloud",
         "compute",
         "instances",
-        "create-with-container",
+        "create",
         "yolov5",
         "--project=my-project",
         "--zone=us-central1-a",
         "--machine-type=e2-standard-2",
-        `--container-image=${REMOTE}`,
-        "--container-restart-policy=always",
-        "--container-env=PORT=8000",
-        "--tags=servekit-8000",
         "--image-family=cos-stable",
         "--image-project=cos-cloud",
+        `--metadata-from-file=user-data=${USER_DATA}`,
+        "--tags=servekit-8000",
       ],
       [
         "gcloud",
@@ -89,13 +89,21 @@ describe("planGceDeploy", () => {
     ]);
     expect(steps.at(-1)?.reads).toBe("external-ip");
     expect(steps.every((s) => s.description.length > 0)).toBe(true);
+    // The deprecated container startup agent is gone.
+    expect(steps.flatMap((s) => s.argv).some((a) => /container/.test(a))).toBe(false);
   });
 
-  it("updates the container of a VM that exists instead of creating it", () => {
-    const steps = planGceDeploy(base, { vmExists: true, firewallRuleExists: false }, fakeTool());
+  it("gives an existing VM the new user-data and resets it instead of creating it", () => {
+    const steps = planGceDeploy(
+      base,
+      { vmExists: true, firewallRuleExists: false },
+      fakeTool(),
+      USER_DATA,
+    );
     const gcloud = steps.filter((s) => s.argv[0] === "gcloud").map((s) => s.argv.slice(1, 4));
     expect(gcloud).toEqual([
-      ["compute", "instances", "update-container"],
+      ["compute", "instances", "add-metadata"],
+      ["compute", "instances", "reset"],
       ["compute", "firewall-rules", "create"],
       ["compute", "instances", "describe"],
     ]);
@@ -103,79 +111,84 @@ describe("planGceDeploy", () => {
       "gcloud",
       "compute",
       "instances",
-      "update-container",
+      "add-metadata",
       "yolov5",
       "--project=my-project",
       "--zone=us-central1-a",
-      `--container-image=${REMOTE}`,
-      "--container-env=PORT=8000",
+      `--metadata-from-file=user-data=${USER_DATA}`,
+    ]);
+    expect(steps[3]?.argv).toEqual([
+      "gcloud",
+      "compute",
+      "instances",
+      "reset",
+      "yolov5",
+      "--project=my-project",
+      "--zone=us-central1-a",
     ]);
   });
 
   it("creates the firewall rule only when it does not exist", () => {
-    const steps = planGceDeploy(base, present, fakeTool());
+    const steps = planGceDeploy(base, present, fakeTool(), USER_DATA);
     expect(steps.some((s) => s.argv.includes("firewall-rules"))).toBe(false);
-    expect(steps).toHaveLength(4);
+    expect(steps).toHaveLength(5);
   });
 
-  it("passes --env pairs as one --container-env flag, PORT first, the last value of a key winning", () => {
-    const steps = planGceDeploy(
-      { ...base, port: "9000", env: ["LOG_LEVEL=debug", "GREETING=a=b", "LOG_LEVEL=info"] },
-      absent,
-      fakeTool(),
-    );
-    const create = steps[2]!.argv;
-    expect(create.filter((a) => a.startsWith("--container-env"))).toEqual([
-      "--container-env=PORT=9000,GREETING=a=b,LOG_LEVEL=info",
+  it("puts --env pairs in the user-data's env file, PORT first, the last value of a key winning", () => {
+    const o = resolveGceDeployOptions({
+      ...base,
+      port: "9000",
+      env: ["LOG_LEVEL=debug", "GREETING=a=b", "LOG_LEVEL=info"],
+    });
+    expect(o.env).toEqual([
+      ["PORT", "9000"],
+      ["GREETING", "a=b"],
+      ["LOG_LEVEL", "info"],
     ]);
-    expect(create).toContain("--tags=servekit-9000");
+    expect(gceUserData(o)).toContain("PORT=9000\n      GREETING=a=b\n      LOG_LEVEL=info\n");
+    const steps = planGceDeploy({ ...base, port: "9000" }, absent, fakeTool(), USER_DATA);
+    expect(steps[2]!.argv).toContain("--tags=servekit-9000");
     expect(steps[3]!.argv).toContain("--allow=tcp:9000");
     expect(steps[3]!.argv[4]).toBe("servekit-allow-9000");
   });
 
   it("accepts env as a record", () => {
-    const steps = planGceDeploy({ ...base, env: { A: "1", B: "two" } }, absent, fakeTool());
-    expect(steps[2]!.argv).toContain("--container-env=PORT=8000,A=1,B=two");
-  });
-
-  it("switches to gcloud's alternate delimiter when a value holds a comma", () => {
-    const steps = planGceDeploy(
-      { ...base, env: ["CLASSES=person,bus", "MODE=x;y"] },
-      absent,
-      fakeTool(),
-    );
-    // ';' appears in a value, so the next candidate '|' delimits.
-    expect(steps[2]!.argv).toContain("--container-env=^|^PORT=8000|CLASSES=person,bus|MODE=x;y");
+    const o = resolveGceDeployOptions({ ...base, env: { A: "1", B: "two" } });
+    expect(o.env).toEqual([
+      ["PORT", "8000"],
+      ["A", "1"],
+      ["B", "two"],
+    ]);
   });
 
   it("honours zone, machine type, network tag and a registry with a trailing slash", () => {
-    const steps = planGceDeploy(
-      {
-        ...base,
-        zone: "europe-west4-b",
-        machineType: "n2-standard-4",
-        networkTag: "web",
-        registry: "europe-docker.pkg.dev/my-project/models/",
-        image: "localhost/yolov5:v2",
-      },
-      absent,
-      fakeTool(),
-    );
+    const options = {
+      ...base,
+      zone: "europe-west4-b",
+      machineType: "n2-standard-4",
+      networkTag: "web",
+      registry: "europe-docker.pkg.dev/my-project/models/",
+      image: "localhost/yolov5:v2",
+    };
+    const steps = planGceDeploy(options, absent, fakeTool(), USER_DATA);
     const remote = "europe-docker.pkg.dev/my-project/models/yolov5:v2";
     expect(steps[0]!.argv).toEqual(["fake-docker", "tag", "localhost/yolov5:v2", remote]);
     expect(steps[2]!.argv).toEqual(
       expect.arrayContaining([
         "--zone=europe-west4-b",
         "--machine-type=n2-standard-4",
-        `--container-image=${remote}`,
         "--tags=web",
       ]),
     );
     expect(steps[3]!.argv).toContain("--target-tags=web");
+    const userData = gceUserData(resolveGceDeployOptions(options));
+    expect(userData).toContain(`docker run --rm --name=servekit -p 8000:8000`);
+    expect(userData).toContain(` ${remote}\n`);
+    expect(userData).toContain("--registries=europe-docker.pkg.dev\n");
   });
 
   it("tags an image given without a tag as :latest", () => {
-    const steps = planGceDeploy({ ...base, image: "yolov5" }, absent, fakeTool());
+    const steps = planGceDeploy({ ...base, image: "yolov5" }, absent, fakeTool(), USER_DATA);
     expect(steps[1]!.argv).toEqual(["fake-docker", "push", REMOTE]);
   });
 });
@@ -251,7 +264,9 @@ describe("deploy options validation", () => {
       "us-central1-docker.pkg.dev/my-project/servekit/extra",
       "us-central1-docker.pkg.dev/My_Project/servekit",
     ]) {
-      const error = usageErrorOf(() => planGceDeploy({ ...base, registry }, absent, fakeTool()));
+      const error = usageErrorOf(() =>
+        planGceDeploy({ ...base, registry }, absent, fakeTool(), USER_DATA),
+      );
       expect(error.message).toContain(
         "`--registry` must be an Artifact Registry repository REGION-docker.pkg.dev/PROJECT/REPOSITORY, e.g. us-central1-docker.pkg.dev/my-project/servekit",
       );
@@ -261,37 +276,44 @@ describe("deploy options validation", () => {
 
   it("rejects a VM name that is not lowercase RFC 1035", () => {
     for (const name of ["Yolo", "1yolo", "yolo-", "yo_lo", "a".repeat(64), ""]) {
-      const error = usageErrorOf(() => planGceDeploy({ ...base, name }, absent, fakeTool()));
+      const error = usageErrorOf(() =>
+        planGceDeploy({ ...base, name }, absent, fakeTool(), USER_DATA),
+      );
       expect(error.message).toContain("`--name` must be a VM name: 1–63 lowercase letters");
     }
   });
 
   it("rejects a port outside 1–65535, saying what it got", () => {
     for (const port of [0, 70_000, "80a", "-1", 8000.5]) {
-      const error = usageErrorOf(() => planGceDeploy({ ...base, port }, absent, fakeTool()));
+      const error = usageErrorOf(() =>
+        planGceDeploy({ ...base, port }, absent, fakeTool(), USER_DATA),
+      );
       expect(error.message).toContain(`\`--port\` must be a whole number 1–65535; got ${port}`);
     }
   });
 
   it("rejects malformed --env items and a PORT that disagrees with --port", () => {
     const bad = usageErrorOf(() =>
-      planGceDeploy({ ...base, env: ["NOEQUALS", "1X=2"] }, absent, fakeTool()),
+      planGceDeploy({ ...base, env: ["NOEQUALS", "1X=2"] }, absent, fakeTool(), USER_DATA),
     );
-    expect(bad.message).toContain("`--env` must be KEY=VALUE");
+    expect(bad.message).toContain("`--env` must be KEY=VALUE on one line");
     expect(bad.message).toContain('got "NOEQUALS"');
     expect(bad.message).toContain('got "1X=2"');
     const port = usageErrorOf(() =>
-      planGceDeploy({ ...base, env: ["PORT=9000"] }, absent, fakeTool()),
+      planGceDeploy({ ...base, env: ["PORT=9000"] }, absent, fakeTool(), USER_DATA),
     );
     expect(port.message).toContain("PORT=9000 disagrees with --port 8000");
     // The same PORT as --port is harmless and not duplicated.
-    const same = planGceDeploy({ ...base, env: ["PORT=8000"] }, absent, fakeTool());
-    expect(same[2]!.argv).toContain("--container-env=PORT=8000");
+    const same = resolveGceDeployOptions({ ...base, env: ["PORT=8000"] });
+    expect(same.env).toEqual([["PORT", "8000"]]);
+    // A docker env file holds one line per variable.
+    const multiline = usageErrorOf(() => resolveGceDeployOptions({ ...base, env: ["A=x\ny"] }));
+    expect(multiline.message).toContain("`--env` must be KEY=VALUE on one line");
   });
 
   it("requires --registry and --image to deploy but not to delete, and reports every problem at once", () => {
     const error = usageErrorOf(() =>
-      planGceDeploy({ project: "x", name: "Bad Name" }, absent, fakeTool()),
+      planGceDeploy({ project: "x", name: "Bad Name" }, absent, fakeTool(), USER_DATA),
     );
     expect(error.message.split("\n")).toEqual([
       "invalid `deploy gce` options:",
@@ -315,6 +337,7 @@ describe("deploy options validation", () => {
         },
         absent,
         fakeTool(),
+        USER_DATA,
       ),
     );
     expect(error.message).toContain("`--project` is required, e.g. --project my-project");
@@ -325,5 +348,34 @@ describe("deploy options validation", () => {
     expect(error.message).toContain(
       '`--builder` must be one of docker, podman, buildah; got "kaniko"',
     );
+  });
+});
+
+describe("group options", () => {
+  it("parses --autoscale MIN:MAX with the defaults for the group", () => {
+    expect(resolveGceDeployOptions({ ...base, autoscale: "2:5" }).group).toEqual({
+      minReplicas: 2,
+      maxReplicas: 5,
+      targetCpu: 0.6,
+      initialDelaySeconds: 300,
+      loadBalancer: false,
+    });
+    expect(resolveGceDeployOptions(base).group).toBeUndefined();
+  });
+
+  it("rejects a malformed --autoscale and --target-cpu, and group flags without --autoscale", () => {
+    for (const autoscale of ["5", "5:2", "0:0", "a:b", "1:1001"]) {
+      const error = usageErrorOf(() => resolveGceDeployOptions({ ...base, autoscale }));
+      expect(error.message).toContain("`--autoscale` must be MIN:MAX replicas");
+    }
+    const cpu = usageErrorOf(() =>
+      resolveGceDeployOptions({ ...base, autoscale: "1:3", targetCpu: "1.5" }),
+    );
+    expect(cpu.message).toContain("`--target-cpu` must be a CPU utilisation above 0 and at most 1");
+    const alone = usageErrorOf(() =>
+      resolveGceDeployOptions({ ...base, targetCpu: 0.5, loadBalancer: true }),
+    );
+    expect(alone.message).toContain("`--target-cpu` applies to a managed instance group");
+    expect(alone.message).toContain("`--load-balancer` applies to a managed instance group");
   });
 });

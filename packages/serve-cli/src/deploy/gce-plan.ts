@@ -1,9 +1,11 @@
 import type { ContainerTool } from "../container/container-tool.js";
+import { cloudInitUserData } from "./cloud-init.js";
 import {
   type GceDeployOptions,
   type ResolvedGceDeployOptions,
   resolveGceDeployOptions,
 } from "./gce-options.js";
+import type { PlannedStep } from "./planned-step.js";
 
 /** What exists in the project already, as the `describe` commands of {@link gceStateChecks} found. */
 export interface GceState {
@@ -11,15 +13,8 @@ export interface GceState {
   firewallRuleExists: boolean;
 }
 
-/** One command of a plan. */
-export interface PlannedStep {
-  /** What the step does, for progress output and error messages. */
-  description: string;
-  /** The program and its arguments, run without a shell. */
-  argv: string[];
-  /** Set on the `describe` whose JSON output gives the VM's external IP. */
-  reads?: "external-ip";
-}
+/** One gcloud or container-tool command of a GCE plan; `reads` marks the `describe` that gives an IP. */
+export type GceStep = PlannedStep<"external-ip" | "load-balancer-ip">;
 
 /**
  * The `gcloud … describe` commands that tell whether the VM and the firewall
@@ -48,10 +43,68 @@ export function gceStateChecks(options: GceDeployOptions): {
 }
 
 /**
+ * The cloud-init `user-data` a VM (or each VM of a group) boots with: it
+ * runs the pushed image under systemd. Deploy writes it to a file that
+ * `--metadata-from-file=user-data=FILE` reads.
+ *
+ * @example
+ * writeFileSync("user-data.yaml", gceUserData(resolveGceDeployOptions(options)));
+ */
+export function gceUserData(o: ResolvedGceDeployOptions): string {
+  if (!o.image) throw new TypeError("gceUserData needs options with an image (not delete)");
+  return cloudInitUserData({
+    image: o.image.remote,
+    port: o.port,
+    env: o.env,
+    stopTimeoutSeconds: o.stopTimeoutSeconds,
+  });
+}
+
+/** The tag and push of the image, the first steps of every deploy. */
+export function pushSteps(
+  o: ResolvedGceDeployOptions,
+  tool: Pick<ContainerTool, "commandLine">,
+): GceStep[] {
+  // resolveGceDeployOptions requires registry and image unless deleting.
+  const image = o.image!;
+  return [
+    {
+      description: `Tag ${image.local} for Artifact Registry`,
+      argv: tool.commandLine("tag", image.local, image.remote),
+    },
+    { description: `Push ${image.remote}`, argv: tool.commandLine("push", image.remote) },
+  ];
+}
+
+/** The firewall rule that opens the port to anyone, for the VMs with the network tag. */
+export function publicPortRuleStep(o: ResolvedGceDeployOptions): GceStep {
+  return {
+    description: `Allow tcp:${o.port} from anywhere to VMs tagged ${o.networkTag}`,
+    argv: [
+      "gcloud",
+      "compute",
+      "firewall-rules",
+      "create",
+      o.firewallRule,
+      `--project=${o.project}`,
+      `--allow=tcp:${o.port}`,
+      `--target-tags=${o.networkTag}`,
+      "--source-ranges=0.0.0.0/0",
+      `--description=servekit: HTTP on port ${o.port} for VMs tagged ${o.networkTag}`,
+    ],
+  };
+}
+
+/** The Container-Optimized OS image flags of a VM or an instance template. */
+export const COS_IMAGE = ["--image-family=cos-stable", "--image-project=cos-cloud"];
+
+/**
  * The commands that deploy an image to a GCE VM: tag and push it to
- * Artifact Registry, create the VM on Container-Optimized OS (or point the
- * existing one at the new image), open the port for the VM's network tag
- * when no rule does yet, and read the VM's external IP. Pure: it runs nothing.
+ * Artifact Registry, create the VM on Container-Optimized OS with a
+ * cloud-init `user-data` (read from `userDataFile`, see {@link gceUserData})
+ * that runs the image, or give the existing VM the new user-data and reset
+ * it; open the port for the VM's network tag when no rule does yet, and read
+ * the VM's external IP. Pure: it runs nothing.
  *
  * @example
  * const steps = planGceDeploy(
@@ -59,6 +112,7 @@ export function gceStateChecks(options: GceDeployOptions): {
  *     registry: "us-central1-docker.pkg.dev/my-project/servekit" },
  *   { vmExists: false, firewallRuleExists: false },
  *   tool,
+ *   "/tmp/yolov5.user-data.yaml",
  * );
  * steps.map((s) => s.argv.join(" "));
  */
@@ -66,69 +120,46 @@ export function planGceDeploy(
   options: GceDeployOptions,
   state: GceState,
   tool: Pick<ContainerTool, "commandLine">,
-): PlannedStep[] {
+  userDataFile: string,
+): GceStep[] {
   const o = resolveGceDeployOptions({ ...options, delete: false });
-  // resolveGceDeployOptions requires registry and image unless deleting.
-  const image = o.image!;
   const where = [`--project=${o.project}`, `--zone=${o.zone}`];
-  const imageFlag = `--container-image=${image.remote}`;
-  const envFlag = containerEnvFlag(o.env);
-  const steps: PlannedStep[] = [
-    {
-      description: `Tag ${image.local} for Artifact Registry`,
-      argv: tool.commandLine("tag", image.local, image.remote),
-    },
-    { description: `Push ${image.remote}`, argv: tool.commandLine("push", image.remote) },
-    state.vmExists
-      ? {
-          description: `Point VM ${o.name} at the new image (its container restarts)`,
-          argv: [
-            "gcloud",
-            "compute",
-            "instances",
-            "update-container",
-            o.name,
-            ...where,
-            imageFlag,
-            envFlag,
-          ],
-        }
-      : {
-          description: `Create VM ${o.name} (${o.machineType}, Container-Optimized OS) running the image`,
-          argv: [
-            "gcloud",
-            "compute",
-            "instances",
-            "create-with-container",
-            o.name,
-            ...where,
-            `--machine-type=${o.machineType}`,
-            imageFlag,
-            "--container-restart-policy=always",
-            envFlag,
-            `--tags=${o.networkTag}`,
-            "--image-family=cos-stable",
-            "--image-project=cos-cloud",
-          ],
-        },
-  ];
-  if (!state.firewallRuleExists) {
+  const userData = `--metadata-from-file=user-data=${userDataFile}`;
+  const steps: GceStep[] = pushSteps(o, tool);
+  if (state.vmExists) {
+    // Update in place rather than delete and recreate: the VM keeps its
+    // external IP (ephemeral IPs go with the VM) and its boot disk with the
+    // image layers already pulled. COS applies user-data at every boot, so a
+    // reset starts the new unit. The reset is abrupt, as any single-VM
+    // update is: for updates without downtime, use --autoscale (rolling update).
+    steps.push(
+      {
+        description: `Give VM ${o.name} the new cloud-init user-data`,
+        argv: ["gcloud", "compute", "instances", "add-metadata", o.name, ...where, userData],
+      },
+      {
+        description: `Reset VM ${o.name} so it boots with the new user-data (pulls the new image)`,
+        argv: ["gcloud", "compute", "instances", "reset", o.name, ...where],
+      },
+    );
+  } else {
     steps.push({
-      description: `Allow tcp:${o.port} from anywhere to VMs tagged ${o.networkTag}`,
+      description: `Create VM ${o.name} (${o.machineType}, Container-Optimized OS) running the image`,
       argv: [
         "gcloud",
         "compute",
-        "firewall-rules",
+        "instances",
         "create",
-        o.firewallRule,
-        `--project=${o.project}`,
-        `--allow=tcp:${o.port}`,
-        `--target-tags=${o.networkTag}`,
-        "--source-ranges=0.0.0.0/0",
-        `--description=servekit: HTTP on port ${o.port} for VMs tagged ${o.networkTag}`,
+        o.name,
+        ...where,
+        `--machine-type=${o.machineType}`,
+        ...COS_IMAGE,
+        userData,
+        `--tags=${o.networkTag}`,
       ],
     });
   }
+  if (!state.firewallRuleExists) steps.push(publicPortRuleStep(o));
   steps.push({
     description: `Read the external IP of VM ${o.name}`,
     argv: describeVm(o),
@@ -145,9 +176,9 @@ export function planGceDeploy(
  * @example
  * planGceDelete({ project: "my-project", name: "yolov5" }, { vmExists: true, firewallRuleExists: true });
  */
-export function planGceDelete(options: GceDeployOptions, state: GceState): PlannedStep[] {
+export function planGceDelete(options: GceDeployOptions, state: GceState): GceStep[] {
   const o = resolveGceDeployOptions({ ...options, delete: true });
-  const steps: PlannedStep[] = [];
+  const steps: GceStep[] = [];
   if (state.vmExists) {
     steps.push({
       description: `Delete VM ${o.name} and its boot disk`,
@@ -191,18 +222,4 @@ function describeVm(o: ResolvedGceDeployOptions): string[] {
     `--zone=${o.zone}`,
     "--format=json",
   ];
-}
-
-/**
- * `--container-env=K=V,K2=V2`, gcloud's list syntax. A value with a comma
- * switches to gcloud's alternate delimiter (`^;^K=a,b;K2=c`, see
- * `gcloud topic escaping`), so values reach the container intact.
- */
-function containerEnvFlag(env: readonly [string, string][]): string {
-  const pairs = env.map(([key, value]) => `${key}=${value}`);
-  if (!pairs.some((pair) => pair.includes(","))) return `--container-env=${pairs.join(",")}`;
-  const unused = (d: string) => pairs.every((pair) => !pair.includes(d));
-  let delimiter = [";", "|", "#", "~"].find(unused) ?? ";;";
-  while (!unused(delimiter)) delimiter += ";";
-  return `--container-env=^${delimiter}^${pairs.join(delimiter)}`;
 }

@@ -68,3 +68,45 @@ function describeFailure(error: unknown): string {
     return "timed out";
   return error instanceof Error ? error.message : String(error);
 }
+
+/** How a deploy waits for the server it started: see {@link waitForDeployedServer}. */
+export interface DeployedServerWait {
+  /** Give up after this many seconds. */
+  timeoutSeconds: number;
+  /** Where to look next when it gives up (logs, a longer --timeout). */
+  hint: string;
+  /** Receives the wait and each new kind of "not yet". @default discarded */
+  log?: (line: string) => void;
+  /** The wait's clock, fetch and pace. @default real time, global fetch, every 5 s */
+  readiness?: Pick<WaitForReadyOptions, "fetch" | "now" | "sleep" | "intervalMs">;
+}
+
+/**
+ * Waits until `baseUrl`/health/ready answers 200, as every deploy target
+ * does last, logging what it waits for and each new kind of "not yet" (not
+ * every attempt: a VM that pulls its image refuses connections for minutes).
+ *
+ * @example
+ * await waitForDeployedServer("https://yolov5-demo.herokuapp.com", {
+ *   timeoutSeconds: 300,
+ *   hint: "see the app's logs with `heroku logs --tail --app yolov5-demo`",
+ *   log: (line) => process.stderr.write(`${line}\n`),
+ * });
+ */
+export async function waitForDeployedServer(
+  baseUrl: string,
+  wait: DeployedServerWait,
+): Promise<void> {
+  const log = wait.log ?? (() => {});
+  log(`→ Wait up to ${wait.timeoutSeconds} s for ${baseUrl}/health/ready to answer 200`);
+  let lastOutcome = "";
+  await waitForReady(`${baseUrl}/health/ready`, {
+    ...wait.readiness,
+    timeoutMs: wait.timeoutSeconds * 1000,
+    onAttempt: (outcome) => {
+      if (outcome !== lastOutcome) log(`    not ready yet: ${outcome}`);
+      lastOutcome = outcome;
+    },
+    hint: wait.hint,
+  });
+}

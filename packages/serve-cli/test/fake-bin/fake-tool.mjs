@@ -1,21 +1,17 @@
-// Stand-ins for `gcloud` and `docker` in serve-cli's tests. gcloud cannot be
-// reached from the test machines (no network, no credentials), so `deploy gce`
-// is tested against these: each call is appended as a JSON argv line to the
-// file named by FAKE_BIN_LOG, and gcloud answers from a JSON state file
-// (FAKE_GCLOUD_STATE) the way the real one would: `describe` of something
-// absent exits 1 with "was not found", `create` makes it exist, and so on.
-//
-// FAKE_GCLOUD_NAT_IP   the VM's external IP in `instances describe` (default 127.0.0.1)
-// FAKE_GCLOUD_FAIL     an argument (e.g. "create-with-container") whose command fails
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+// A stand-in for `docker` in serve-cli's deploy tests (the registry cannot be
+// reached from the test machines): each call is appended as a JSON argv line
+// to the file named by FAKE_BIN_LOG; `tag` and `push` succeed as docker's
+// would, and the detection probes (`info`, `--version`) say it is installed.
+// The deploy targets' own CLIs are faked beside their tests (e.g.
+// src/deploy/deploy-gce.fake-gcloud.mjs).
+import { appendFileSync } from "node:fs";
 import { basename } from "node:path";
 
-/** Runs as the program named by `scriptPath` (gcloud or docker). */
+/** Runs as the program named by `scriptPath` (docker). */
 export function main(scriptPath, args) {
   const bin = basename(scriptPath);
   try {
-    if (bin === "gcloud") gcloud(args);
-    else if (bin === "docker") docker(args);
+    if (bin === "docker") docker(args);
     else fail(70, `fake-tool: no fake for "${bin}"`);
   } catch (error) {
     fail(70, `fake-tool crashed: ${error?.stack ?? error}`);
@@ -45,129 +41,4 @@ function docker(args) {
     return;
   }
   fail(2, `fake docker: unexpected arguments ${JSON.stringify(args)}`);
-}
-
-function gcloud(args) {
-  record("gcloud", args);
-  const [group, kind, verb, name] = args;
-  const flags = Object.fromEntries(
-    args
-      .filter((a) => a.startsWith("--"))
-      .map((a) => [a.slice(2).split("=")[0], a.split("=").slice(1).join("=")]),
-  );
-  const command = `gcloud.${group}.${kind}.${verb}`;
-  if (process.env.FAKE_GCLOUD_FAIL && args.includes(process.env.FAKE_GCLOUD_FAIL))
-    return fail(
-      1,
-      `ERROR: (${command}) Could not fetch resource:\n - Quota 'CPUS' exceeded.  Limit: 0.0 in region us-central1.`,
-    );
-  if (group !== "compute" || !name || !flags.project)
-    return fail(2, `ERROR: (fake gcloud) unexpected arguments ${JSON.stringify(args)}`);
-
-  const state = load();
-  const project = flags.project;
-  if (kind === "instances") {
-    if (!flags.zone) return fail(2, `ERROR: (${command}) fake gcloud wants --zone`);
-    const path = `projects/${project}/zones/${flags.zone}/instances/${name}`;
-    const vm = state.instances[path];
-    const notFound = () =>
-      fail(
-        1,
-        `ERROR: (${command}) Could not fetch resource:\n - The resource '${path}' was not found\n`,
-      );
-    switch (verb) {
-      case "describe":
-        if (!vm) return notFound();
-        return void process.stdout.write(`${JSON.stringify(describeVm(name, vm), null, 2)}\n`);
-      case "create-with-container":
-        if (vm) return fail(1, `ERROR: (${command}) The resource '${path}' already exists`);
-        state.instances[path] = {
-          image: flags["container-image"],
-          env: flags["container-env"],
-          tags: flags.tags,
-        };
-        save(state);
-        return void process.stderr.write(
-          `Created [https://www.googleapis.com/compute/v1/${path}].\n`,
-        );
-      case "update-container":
-        if (!vm) return notFound();
-        state.instances[path] = {
-          ...vm,
-          image: flags["container-image"],
-          env: flags["container-env"],
-        };
-        save(state);
-        return void process.stderr.write(
-          `Updated [https://www.googleapis.com/compute/v1/${path}].\n`,
-        );
-      case "delete":
-        if (!vm) return notFound();
-        delete state.instances[path];
-        save(state);
-        return void process.stderr.write(
-          `Deleted [https://www.googleapis.com/compute/v1/${path}].\n`,
-        );
-    }
-  }
-  if (kind === "firewall-rules") {
-    const path = `projects/${project}/global/firewalls/${name}`;
-    const rule = state.firewalls[path];
-    const notFound = () =>
-      fail(
-        1,
-        `ERROR: (${command}) Could not fetch resource:\n - The resource '${path}' was not found\n`,
-      );
-    switch (verb) {
-      case "describe":
-        if (!rule) return notFound();
-        return void process.stdout.write(`${JSON.stringify({ name, ...rule }, null, 2)}\n`);
-      case "create":
-        if (rule) return fail(1, `ERROR: (${command}) The resource '${path}' already exists`);
-        state.firewalls[path] = { allowed: flags.allow, targetTags: [flags["target-tags"]] };
-        save(state);
-        return void process.stderr.write(
-          `Created [https://www.googleapis.com/compute/v1/${path}].\n`,
-        );
-      case "delete":
-        if (!rule) return notFound();
-        delete state.firewalls[path];
-        save(state);
-        return void process.stderr.write(
-          `Deleted [https://www.googleapis.com/compute/v1/${path}].\n`,
-        );
-    }
-  }
-  return fail(2, `ERROR: (fake gcloud) unexpected arguments ${JSON.stringify(args)}`);
-}
-
-function describeVm(name, vm) {
-  return {
-    name,
-    status: "RUNNING",
-    tags: { items: [vm.tags] },
-    networkInterfaces: [
-      {
-        accessConfigs: [
-          { name: "external-nat", natIP: process.env.FAKE_GCLOUD_NAT_IP ?? "127.0.0.1" },
-        ],
-      },
-    ],
-  };
-}
-
-function statePath() {
-  const path = process.env.FAKE_GCLOUD_STATE;
-  if (!path) throw new Error("set FAKE_GCLOUD_STATE to the fake project's JSON state file");
-  return path;
-}
-
-function load() {
-  const path = statePath();
-  const state = existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : {};
-  return { instances: {}, firewalls: {}, ...state };
-}
-
-function save(state) {
-  writeFileSync(statePath(), JSON.stringify(state, null, 2));
 }

@@ -1,0 +1,177 @@
+import { configServeOptions, type ServeOptions } from "@servekit/core";
+import type { Command } from "commander";
+import { CliError, usageError } from "../cli-error.js";
+import { detectContainerTool } from "../container/detect-container-tool.js";
+import type { ServerSizing } from "../deploy/cloudrun-capacity.js";
+import { deployCloudRun } from "../deploy/deploy-cloudrun.js";
+import { loadModels } from "../load-models.js";
+
+interface CloudRunFlags {
+  project: string;
+  region: string;
+  name: string;
+  port: string;
+  registry?: string;
+  image?: string;
+  cpu: string;
+  memory: string;
+  minInstances: string;
+  maxInstances: string;
+  concurrency?: string;
+  gpu: string;
+  gpuType: string;
+  alwaysCpu?: boolean;
+  allowUnauthenticated?: boolean;
+  env?: string[];
+  startupTimeout: string;
+  timeout: string;
+  builder?: string;
+  dryRun?: boolean;
+  delete?: boolean;
+}
+
+/**
+ * `serve-cli deploy cloudrun [target]`: push the image and deploy it as a Cloud Run service.
+ *
+ * @example
+ * registerDeployCloudRun(program.command("deploy"));
+ */
+export function registerDeployCloudRun(deploy: Command): void {
+  deploy
+    .command("cloudrun")
+    .argument(
+      "[target]",
+      "the predictor project the image was built from, read for the default --concurrency",
+      ".",
+    )
+    .description(
+      "Push an image to Artifact Registry and deploy it as a Cloud Run service (concurrency = the server's capacity)",
+    )
+    .requiredOption("--project <id>", "Google Cloud project id")
+    .requiredOption("--name <service>", "service name (lowercase letters, digits, hyphens)")
+    .option("--image <name:tag>", "the locally built image to deploy (serve-cli build made it)")
+    .option("--registry <path>", "Artifact Registry repository: REGION-docker.pkg.dev/PROJECT/REPO")
+    .option("--region <region>", "Cloud Run region", "us-central1")
+    .option("-p, --port <port>", "port the server listens on; Cloud Run sets PORT to it", "8000")
+    .option("--cpu <count>", "vCPUs per instance", "2")
+    .option("--memory <size>", "memory per instance", "2Gi")
+    .option("--min-instances <n>", "instances kept warm (0 scales to zero)", "0")
+    .option("--max-instances <n>", "most instances Cloud Run starts", "10")
+    .option(
+      "--concurrency <n>",
+      "requests per instance (default: the server's capacity, from the target's predictor and config)",
+    )
+    .option("--gpu <n>", "GPUs per instance", "0")
+    .option("--gpu-type <type>", "GPU model when --gpu > 0", "nvidia-l4")
+    .option(
+      "--always-cpu",
+      "keep CPU allocated between requests (on by itself when the predictor batches or with a GPU)",
+    )
+    .option("--allow-unauthenticated", "make the service public (default: callers need IAM)")
+    .option("-e, --env <KEY=VALUE>", "environment of the container; repeat for more", collect)
+    .option("--startup-timeout <seconds>", "time the startup probe gives setup", "240")
+    .option("--timeout <seconds>", "how long to wait for /health/ready to answer 200", "300")
+    .option("--builder <tool>", "docker, podman or buildah (default: the first one found)")
+    .option("--dry-run", "print the commands instead of running them (runs nothing)")
+    .option("--delete", "delete the service instead of deploying")
+    .addHelpText(
+      "after",
+      `
+Runs gcloud (https://cloud.google.com/sdk/docs/install; gcloud auth login first) and
+your container tool. Re-running rolls out a new revision. Progress goes to stderr;
+the service's URL (or the --dry-run commands) to stdout.
+
+Examples:
+  $ serve-cli deploy cloudrun --project my-project --name yolov5 --image yolov5:latest \\
+      --registry us-central1-docker.pkg.dev/my-project/servekit --allow-unauthenticated --dry-run
+  $ serve-cli deploy cloudrun --project my-project --name yolov5 --delete`,
+    )
+    .action(async (target: string, flags: CloudRunFlags) => {
+      const needsSizing = !flags.delete && flags.concurrency === undefined;
+      const result = await deployCloudRun(
+        {
+          project: flags.project,
+          region: flags.region,
+          name: flags.name,
+          port: flags.port,
+          registry: flags.registry,
+          image: flags.image,
+          cpu: flags.cpu,
+          memory: flags.memory,
+          minInstances: flags.minInstances,
+          maxInstances: flags.maxInstances,
+          concurrency: flags.concurrency,
+          gpu: flags.gpu,
+          gpuType: flags.gpuType,
+          alwaysCpu: flags.alwaysCpu ?? false,
+          allowUnauthenticated: flags.allowUnauthenticated ?? false,
+          env: flags.env ?? [],
+          startupSeconds: flags.startupTimeout,
+          timeoutSeconds: flags.timeout,
+          server: needsSizing ? await serverSizing(target) : undefined,
+          dryRun: flags.dryRun ?? false,
+          delete: flags.delete ?? false,
+        },
+        {
+          containerTool: () => detectContainerTool(flags.builder),
+          log: (line) => process.stderr.write(`${line}\n`),
+        },
+      );
+      switch (result.kind) {
+        case "dry-run":
+          process.stdout.write(result.script);
+          break;
+        case "deployed":
+          process.stderr.write(
+            `\n  ${flags.name} is ready: ${result.url} (concurrency ${result.concurrency})\n` +
+              `  docs ${result.url}/docs   UI ${result.url}/ui\n\n`,
+          );
+          process.stdout.write(`${result.url}\n`);
+          break;
+        case "deleted":
+          process.stderr.write(
+            result.removed.length > 0
+              ? `deleted ${result.removed.join(" and ")}\n`
+              : "nothing to delete\n",
+          );
+          break;
+        default: {
+          const unexpected: never = result;
+          throw new TypeError(`unexpected deploy result ${JSON.stringify(unexpected)}`);
+        }
+      }
+    });
+}
+
+/**
+ * The first model's workers, processes, maxConcurrency and batch size, as
+ * `serve-cli run` would resolve them (config, then the module's own serve()
+ * options, then the model's own). Imports the predictor; runs no setup.
+ */
+async function serverSizing(target: string): Promise<ServerSizing> {
+  let loaded: Awaited<ReturnType<typeof loadModels>>;
+  try {
+    loaded = await loadModels([target]);
+  } catch (error) {
+    if (error instanceof CliError && error.exitCode === 2) throw error;
+    throw usageError(
+      `could not load the predictor from ${target} to size --concurrency (${error instanceof Error ? error.message : String(error)}); run from the project the image was built from, name it (serve-cli deploy cloudrun path/to/project …), or pass --concurrency`,
+    );
+  }
+  const first = loaded.models[0]!;
+  const options: ServeOptions = {
+    ...configServeOptions(loaded.config),
+    ...first.serveOptions,
+    ...first.options,
+  };
+  return {
+    workers: options.workers ?? 0,
+    processes: options.processes ?? 1,
+    maxConcurrency: options.maxConcurrency,
+    batchSize: first.predictor.batch?.maxSize ?? 1,
+  };
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

@@ -1,0 +1,96 @@
+import type { Command } from "commander";
+import { detectContainerTool } from "../container/detect-container-tool.js";
+import { deployHeroku } from "../deploy/deploy-heroku.js";
+
+interface HerokuFlags {
+  app: string;
+  image?: string;
+  region?: string;
+  team?: string;
+  env?: string[];
+  timeout: string;
+  builder?: string;
+  dryRun?: boolean;
+  delete?: boolean;
+}
+
+/**
+ * `serve-cli deploy heroku`: push the image to Heroku's registry and release it.
+ *
+ * @example
+ * registerDeployHeroku(program.command("deploy"));
+ */
+export function registerDeployHeroku(deploy: Command): void {
+  deploy
+    .command("heroku")
+    .description("Push an image to Heroku's container registry and release it as the web process")
+    .requiredOption(
+      "--app <name>",
+      "Heroku app (created on the container stack if it does not exist)",
+    )
+    .option("--image <name:tag>", "the locally built image to deploy (serve-cli build made it)")
+    .option("--region <region>", "region of a new app (us, eu)")
+    .option("--team <team>", "team that owns a new app")
+    .option("-e, --env <KEY=VALUE>", "config var of the app; repeat for more", collect)
+    .option("--timeout <seconds>", "how long to wait for /health/ready to answer 200", "300")
+    .option("--builder <tool>", "docker, podman or buildah (default: the first one found)")
+    .option("--dry-run", "print the commands instead of running them (runs nothing)")
+    .option("--delete", "destroy the app instead of deploying")
+    .addHelpText(
+      "after",
+      `
+Runs the Heroku CLI (https://devcenter.heroku.com/articles/heroku-cli; heroku login
+first) and your container tool. The server listens on the $PORT Heroku assigns.
+Progress goes to stderr; the app's URL (or the --dry-run commands) to stdout.
+
+Examples:
+  $ serve-cli deploy heroku --app yolov5-demo --image yolov5:latest --dry-run
+  $ serve-cli deploy heroku --app yolov5-demo --image yolov5:latest -e LOG_LEVEL=debug
+  $ serve-cli deploy heroku --app yolov5-demo --delete`,
+    )
+    .action(async (flags: HerokuFlags) => {
+      const result = await deployHeroku(
+        {
+          app: flags.app,
+          image: flags.image,
+          region: flags.region,
+          team: flags.team,
+          env: flags.env ?? [],
+          timeoutSeconds: flags.timeout,
+          dryRun: flags.dryRun ?? false,
+          delete: flags.delete ?? false,
+        },
+        {
+          containerTool: () => detectContainerTool(flags.builder),
+          log: (line) => process.stderr.write(`${line}\n`),
+        },
+      );
+      switch (result.kind) {
+        case "dry-run":
+          process.stdout.write(result.script);
+          break;
+        case "deployed":
+          process.stderr.write(
+            `\n  ${flags.app} is ready (${result.created ? "created" : "updated"}): ${result.url}\n` +
+              `  docs ${result.url}/docs   UI ${result.url}/ui\n\n`,
+          );
+          process.stdout.write(`${result.url}\n`);
+          break;
+        case "deleted":
+          process.stderr.write(
+            result.removed.length > 0
+              ? `deleted ${result.removed.join(" and ")}\n`
+              : "nothing to delete\n",
+          );
+          break;
+        default: {
+          const unexpected: never = result;
+          throw new TypeError(`unexpected deploy result ${JSON.stringify(unexpected)}`);
+        }
+      }
+    });
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
