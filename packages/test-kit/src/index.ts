@@ -5,6 +5,21 @@ export { type ChildOutput, collectOutput } from "./child-output.js";
 export { type FileServer, startFileServer } from "./file-server.js";
 export { freePort } from "./free-port.js";
 export {
+  type Haproxy,
+  type HaproxyConfigOptions,
+  type HaproxyServer,
+  haproxyConfig,
+  haproxyMissingReason,
+  startHaproxy,
+} from "./haproxy.js";
+export {
+  type Prometheus,
+  type PromSample,
+  prometheusConfig,
+  prometheusMissingReason,
+  startPrometheus,
+} from "./prometheus.js";
+export {
   findRedisServer,
   type RedisServer,
   redisMissingReason,
