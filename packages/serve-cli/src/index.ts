@@ -7,6 +7,7 @@ export {
 } from "./commands/build.js";
 export { type ComposeOptions, composeFile } from "./commands/compose.js";
 export { type InitOptions, initProject } from "./commands/init.js";
+export { type K8sFileOptions, k8sFile } from "./commands/k8s.js";
 export { openApi } from "./commands/openapi.js";
 export { type PredictOptions, predict } from "./commands/predict.js";
 export { type RunOptions, runServer } from "./commands/run.js";
@@ -36,6 +37,10 @@ export { detectContainerTool } from "./container/detect-container-tool.js";
 export { generateDockerfile, generateDockerignore } from "./container/dockerfile.js";
 export type { DockerfileSpec } from "./container/dockerfile-spec.js";
 export { defineConfig, type ServeCliConfig } from "./define-config.js";
+export { type ContainerUnitOptions, cloudInitUserData } from "./deploy/cloud-init.js";
+export type { ServerSizing } from "./deploy/cloudrun-capacity.js";
+export type { CloudRunDeployOptions } from "./deploy/cloudrun-options.js";
+export { planCloudRunDeploy } from "./deploy/cloudrun-plan.js";
 export {
   type CommandResult,
   type CommandRunner,
@@ -43,8 +48,28 @@ export {
   createCommandRunner,
   type RunCommandOptions,
 } from "./deploy/command-runner.js";
+export {
+  type CloudRunDeployDeps,
+  type CloudRunDeployResult,
+  deployCloudRun,
+} from "./deploy/deploy-cloudrun.js";
 export { deployGce, type GceDeployDeps, type GceDeployResult } from "./deploy/deploy-gce.js";
+export {
+  deployHeroku,
+  type HerokuDeployDeps,
+  type HerokuDeployResult,
+} from "./deploy/deploy-heroku.js";
 export { type DryRunScriptParts, dryRunScript } from "./deploy/dry-run-script.js";
+export { planGceGroupDelete } from "./deploy/gce-group-delete-plan.js";
+export type { GceGroupSettings } from "./deploy/gce-group-options.js";
+export { planGceGroupDeploy } from "./deploy/gce-group-plan.js";
+export {
+  type GceGroupNames,
+  type GceGroupState,
+  gceGroupNames,
+  gceGroupStateChecks,
+  instanceTemplateName,
+} from "./deploy/gce-group-resources.js";
 export {
   type GceDeployOptions,
   type ResolvedGceDeployOptions,
@@ -53,10 +78,13 @@ export {
 export {
   type GceState,
   gceStateChecks,
-  type PlannedStep,
+  gceUserData,
   planGceDelete,
   planGceDeploy,
 } from "./deploy/gce-plan.js";
+export type { HerokuDeployOptions } from "./deploy/heroku-options.js";
+export { type HerokuState, planHerokuDeploy } from "./deploy/heroku-plan.js";
+export type { PlannedStep } from "./deploy/planned-step.js";
 export { commandLine, shellQuote } from "./deploy/shell-quote.js";
 export { type WaitForReadyOptions, waitForReady } from "./deploy/wait-for-ready.js";
 export {
@@ -67,6 +95,13 @@ export {
   inputToJson,
   parseInputArgs,
 } from "./input-args.js";
+export {
+  type K8sAutoscale,
+  type K8sOptions,
+  k8sName,
+  resolveK8sOptions,
+} from "./k8s/k8s-options.js";
+export { generateK8sManifests, k8sManifestsYaml } from "./k8s/manifests.js";
 export { type LoadedTarget, loadTarget, splitTarget } from "./load-target.js";
 export { createProgram } from "./program.js";
 export { type DependencySpecs, projectFiles } from "./templates/project-files.js";

@@ -66,8 +66,15 @@ export const COMMANDS: {
     load: async () => (await import("./commands/compose.js")).registerComposeCommand,
   },
   {
+    name: "k8s",
+    summary:
+      "Write Kubernetes manifests for a predictor image (Deployment, Service, PDB, autoscaler)",
+    load: async () => (await import("./commands/k8s.js")).registerK8sCommand,
+  },
+  {
     name: "deploy",
-    summary: "Deploy a built image to a cloud (gce: a Compute Engine VM)",
+    summary:
+      "Deploy a built image to a cloud (gce: a Compute Engine VM; cloudrun: a Cloud Run service; heroku: a Heroku app)",
     load: async () => (await import("./commands/deploy.js")).registerDeployCommand,
   },
 ];
