@@ -1,10 +1,10 @@
 import { configServeOptions, type ServeOptions } from "@servekit/core";
 import type { Command } from "commander";
 import { CliError, usageError } from "../cli-error.js";
-import { detectContainerTool } from "../container/detect-container-tool.js";
 import type { ServerSizing } from "../deploy/cloudrun-capacity.js";
 import { deployCloudRun } from "../deploy/deploy-cloudrun.js";
 import { loadModels } from "../load-models.js";
+import { cliDeployDeps, collect, printDeleted, printReady } from "./deploy-output.js";
 
 interface CloudRunFlags {
   project: string;
@@ -112,28 +112,17 @@ Examples:
           dryRun: flags.dryRun ?? false,
           delete: flags.delete ?? false,
         },
-        {
-          containerTool: () => detectContainerTool(flags.builder),
-          log: (line) => process.stderr.write(`${line}\n`),
-        },
+        cliDeployDeps(flags.builder),
       );
       switch (result.kind) {
         case "dry-run":
           process.stdout.write(result.script);
           break;
         case "deployed":
-          process.stderr.write(
-            `\n  ${flags.name} is ready: ${result.url} (concurrency ${result.concurrency})\n` +
-              `  docs ${result.url}/docs   UI ${result.url}/ui\n\n`,
-          );
-          process.stdout.write(`${result.url}\n`);
+          printReady(`${flags.name} is ready (concurrency ${result.concurrency})`, result.url);
           break;
         case "deleted":
-          process.stderr.write(
-            result.removed.length > 0
-              ? `deleted ${result.removed.join(" and ")}\n`
-              : "nothing to delete\n",
-          );
+          printDeleted(result.removed);
           break;
         default: {
           const unexpected: never = result;
@@ -170,8 +159,4 @@ async function serverSizing(target: string): Promise<ServerSizing> {
     maxConcurrency: options.maxConcurrency,
     batchSize: first.predictor.batch?.maxSize ?? 1,
   };
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }

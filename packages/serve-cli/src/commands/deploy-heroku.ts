@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { detectContainerTool } from "../container/detect-container-tool.js";
 import { deployHeroku } from "../deploy/deploy-heroku.js";
+import { cliDeployDeps, collect, printDeleted, printReady } from "./deploy-output.js";
 
 interface HerokuFlags {
   app: string;
@@ -60,28 +60,20 @@ Examples:
           dryRun: flags.dryRun ?? false,
           delete: flags.delete ?? false,
         },
-        {
-          containerTool: () => detectContainerTool(flags.builder),
-          log: (line) => process.stderr.write(`${line}\n`),
-        },
+        cliDeployDeps(flags.builder),
       );
       switch (result.kind) {
         case "dry-run":
           process.stdout.write(result.script);
           break;
         case "deployed":
-          process.stderr.write(
-            `\n  ${flags.app} is ready (${result.created ? "created" : "updated"}): ${result.url}\n` +
-              `  docs ${result.url}/docs   UI ${result.url}/ui\n\n`,
+          printReady(
+            `${flags.app} is ready (${result.created ? "created" : "updated"})`,
+            result.url,
           );
-          process.stdout.write(`${result.url}\n`);
           break;
         case "deleted":
-          process.stderr.write(
-            result.removed.length > 0
-              ? `deleted ${result.removed.join(" and ")}\n`
-              : "nothing to delete\n",
-          );
+          printDeleted(result.removed);
           break;
         default: {
           const unexpected: never = result;
@@ -89,8 +81,4 @@ Examples:
         }
       }
     });
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { detectContainerTool } from "../container/detect-container-tool.js";
 import { deployGce } from "../deploy/deploy-gce.js";
 import { registerDeployCloudRun } from "./deploy-cloudrun.js";
 import { registerDeployHeroku } from "./deploy-heroku.js";
+import { cliDeployDeps, collect, printDeleted, printReady } from "./deploy-output.js";
 
 interface GceFlags {
   project: string;
@@ -113,21 +113,17 @@ Examples:
           initialDelaySeconds: flags.initialDelay,
           loadBalancer: flags.loadBalancer,
         },
-        {
-          containerTool: () => detectContainerTool(flags.builder),
-          log: (line) => process.stderr.write(`${line}\n`),
-        },
+        cliDeployDeps(flags.builder),
       );
       switch (result.kind) {
         case "dry-run":
           process.stdout.write(result.script);
           break;
         case "deployed":
-          process.stderr.write(
-            `\n  ${flags.name} is ready (${result.created ? "created" : "updated"}): ${result.url}\n` +
-              `  docs ${result.url}/docs   UI ${result.url}/ui\n\n`,
+          printReady(
+            `${flags.name} is ready (${result.created ? "created" : "updated"})`,
+            result.url,
           );
-          process.stdout.write(`${result.url}\n`);
           break;
         case "deployed-group":
           process.stderr.write(
@@ -139,13 +135,7 @@ Examples:
           if (result.url) process.stdout.write(`${result.url}\n`);
           break;
         case "deleted":
-          process.stderr.write(
-            result.removed.length === 0
-              ? "nothing to delete\n"
-              : result.removed.length <= 2
-                ? `deleted ${result.removed.join(" and ")}\n`
-                : `deleted:\n${result.removed.map((thing) => `  - ${thing}\n`).join("")}`,
-          );
+          printDeleted(result.removed);
           break;
         default: {
           const unexpected: never = result;
@@ -153,8 +143,4 @@ Examples:
         }
       }
     });
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }

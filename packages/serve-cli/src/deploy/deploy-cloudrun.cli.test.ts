@@ -112,7 +112,7 @@ beforeEach(() => {
 describe("serve-cli deploy cloudrun (fake gcloud on PATH)", () => {
   it("pushes, deploys with the predictor's capacity as concurrency, and waits for /health/ready with an identity token", async () => {
     const result = await runCli(deployArgs("--env", "LOG_LEVEL=debug"), { env: env() });
-    expect(result.stderr).toContain(`yolov5 is ready: ${serviceUrl} (concurrency 1)`);
+    expect(result.stderr).toContain(`yolov5 is ready (concurrency 1): ${serviceUrl}`);
     expect(result.stderr).toContain(
       "concurrency 1: the server's capacity: maxConcurrency 1 (inline) = 1",
     );
