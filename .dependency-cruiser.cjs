@@ -59,6 +59,14 @@ module.exports = {
       to: { path: "^packages/serve-cli/" },
     },
     {
+      name: "client-without-server-code",
+      severity: "error",
+      comment:
+        "@servekit/client runs in browsers: its code takes types from the caller's predictor and imports no servekit package.",
+      from: { path: "^packages/serve-client/src/", pathNot: "(\\.test\\.ts$|/test-support/)" },
+      to: { path: "^(packages/(?!serve-client/)|examples/)" },
+    },
+    {
       name: "test-kit-stands-alone",
       severity: "error",
       comment: "The private test kit is used by every package's tests, so it imports none of them.",
@@ -67,8 +75,9 @@ module.exports = {
     },
   ],
   options: {
-    doNotFollow: { path: "node_modules" },
-    exclude: { path: "(^|/)(node_modules|dist)/" },
+    // Built output is not crawled, but imports of it stay visible (a package importing another's dist).
+    doNotFollow: { path: "(^|/)(node_modules|dist)/" },
+    exclude: { path: "(^|/)node_modules/" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.base.json" },
     enhancedResolveOptions: {

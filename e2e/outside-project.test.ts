@@ -113,7 +113,7 @@ describe.runIf(!missing)("servekit from a registry, outside the repository", () 
   });
 
   it("has every public package on the registry, private ones not", async () => {
-    for (const name of ["@servekit/core", "@servekit/cli"]) {
+    for (const name of ["@servekit/core", "@servekit/cli", "@servekit/client"]) {
       const res = await fetch(`${registry.url}${name.replace("/", "%2f")}`);
       expect(res.status, name).toBe(200);
       const packument = (await res.json()) as {
