@@ -156,18 +156,19 @@ describe("several models and versions over HTTP", () => {
     const doc = (await (await fetch(`${server!.url}/openapi.json`)).json()) as {
       paths: Record<
         string,
-        { post?: { requestBody: { content: Record<string, { schema: { $ref: string } }> } } }
+        { post?: { requestBody: { content: Record<string, { schema: unknown }> } } }
       >;
       components: { schemas: Record<string, unknown> };
     };
-    const ref = (path: string) =>
-      doc.paths[path]?.post?.requestBody.content["application/json"]?.schema.$ref;
-    expect(ref("/predict")).toBe("#/components/schemas/Input");
-    expect(ref("/models/echo/predict")).toBe("#/components/schemas/Input");
-    expect(ref("/models/echo/versions/2.0.0/predict")).toBe(
-      "#/components/schemas/Input_echo_2.0.0",
-    );
-    expect(ref("/models/upper/predict")).toBe("#/components/schemas/Input_upper_1");
+    // Request bodies are inline copies of each model-version's own component.
+    const body = (path: string) =>
+      doc.paths[path]?.post?.requestBody.content["application/json"]?.schema;
+    const { schemas } = doc.components;
+    expect(body("/predict")).toEqual(schemas.Input);
+    expect(body("/models/echo/predict")).toEqual(schemas.Input);
+    expect(body("/models/echo/versions/2.0.0/predict")).toEqual(schemas["Input_echo_2.0.0"]);
+    expect(body("/models/upper/predict")).toEqual(schemas.Input_upper_1);
+    expect(schemas.Input_upper_1).not.toEqual(schemas.Input);
     expect(doc.components.schemas.Input_upper_1).toMatchObject({
       properties: { text: { type: "string" } },
     });

@@ -7,6 +7,7 @@ import { getPredictionRoute } from "./get-prediction.js";
 import { healthRoute, liveRoute, readyRoute } from "./health.js";
 import { metricsRoute } from "./metrics.js";
 import { getModelRoute, listModelsRoute } from "./models.js";
+import { forClientGenerators } from "./openapi-for-generators.js";
 import { predictRoute } from "./predict.js";
 import { componentSuffix } from "./prediction-schemas.js";
 import { predictionsRoute } from "./predictions.js";
@@ -89,6 +90,8 @@ export function documentedRoutes(
  * The OpenAPI 3.1 document a predictor is served with, generated from its
  * schemas. Pure: no app, no setup, no server — a client generator or a
  * build step can call it on a predictor whose weights are not even present.
+ * Request bodies are inline (see {@link forClientGenerators}), so fields
+ * with defaults stay optional in generated clients.
  *
  * @example
  * const document = openApiDocument(predictor, { metrics: false });
@@ -125,7 +128,8 @@ export function openApiDocument(
       { name: "meta", description: "About this service" },
     ],
   });
-  return document as unknown as OpenApiDocument;
+  // Reshaped where generators (openapi-typescript, openapi-fetch) would read it wrong.
+  return forClientGenerators(document) as unknown as OpenApiDocument;
 }
 
 /** Each model's routes (its primary = first version's schemas) and each version's, at literal paths. */
