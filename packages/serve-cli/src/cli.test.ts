@@ -13,7 +13,7 @@ describe("serve-cli basics", () => {
     const top = await runCli(["--help"]);
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/init[\s\S]*run[\s\S]*predict[\s\S]*openapi/);
-    for (const command of ["init", "run", "predict", "openapi", "ui"]) {
+    for (const command of ["init", "run", "predict", "openapi", "ui", "bench"]) {
       const help = await runCli([command, "--help"]);
       expect(help.code).toBe(0);
       expect(help.stdout).toContain("Examples:");

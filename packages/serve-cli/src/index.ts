@@ -102,6 +102,9 @@ export {
   resolveK8sOptions,
 } from "./k8s/k8s-options.js";
 export { generateK8sManifests, k8sManifestsYaml } from "./k8s/manifests.js";
+export type { BenchResult } from "./load/bench-result.js";
+export type { LevelResult, LoadLevel } from "./load/level-result.js";
+export { type BenchOptions, bench } from "./load/run-bench.js";
 export { type LoadedTarget, loadTarget, splitTarget } from "./load-target.js";
 export { createProgram } from "./program.js";
 export { type DependencySpecs, projectFiles } from "./templates/project-files.js";

@@ -51,6 +51,11 @@ export const COMMANDS: {
     load: async () => (await import("./commands/ui.js")).registerUiCommand,
   },
   {
+    name: "bench",
+    summary: "Load test a running server: closed loop at concurrencies, open loop at rates",
+    load: async () => (await import("./commands/bench.js")).registerBenchCommand,
+  },
+  {
     name: "build",
     summary: "Build a container image of a predictor (docker, podman or buildah)",
     load: async () => (await import("./commands/build.js")).registerBuildCommands,

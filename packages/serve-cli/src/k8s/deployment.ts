@@ -114,7 +114,9 @@ function container(o: ResolvedK8sOptions): Record<string, unknown> {
     env: [
       { name: "PORT", value: String(o.port) },
       // The root filesystem is read-only: caches (a predictor's downloaded weights) go to the /tmp volume.
-      ...(o.env.XDG_CACHE_HOME === undefined ? [{ name: "XDG_CACHE_HOME", value: "/tmp/cache" }] : []),
+      ...(o.env.XDG_CACHE_HOME === undefined
+        ? [{ name: "XDG_CACHE_HOME", value: "/tmp/cache" }]
+        : []),
       ...Object.entries(o.env).map(([name, value]) => ({ name, value })),
     ],
     resources: { requests: resources, limits: { ...resources } },
