@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { usageError } from "../cli-error.js";
 import { generateCompose } from "../container/compose.js";
 import { type ComposeSpec, composeServiceName } from "../container/compose-spec.js";
+import { generatedFilePath } from "../generated-file.js";
 import { loadTarget, splitTarget } from "../load-target.js";
 
 export interface ComposeOptions {
@@ -51,13 +52,8 @@ export async function composeFile(
   const cwd = options.cwd ?? process.cwd();
   const output =
     options.output ?? resolve(projectDir(options.target ?? ".", cwd), "docker-compose.yml");
-  const file = output === "-" ? undefined : resolve(cwd, output);
   // Checked before loading the predictor: a refusal should not wait on its imports.
-  if (file && existsSync(file) && !options.force) {
-    throw usageError(
-      `${relative(cwd, file) || file} already exists; pass --force to overwrite it, or -o - to print`,
-    );
-  }
+  const file = generatedFilePath(output, cwd, options.force);
   const { predictor, config } = await loadTarget(options.target, cwd);
   const spec: ComposeSpec = {
     service: composeServiceName(predictor.name),

@@ -1,8 +1,9 @@
-import { existsSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { relative, resolve } from "node:path";
+import { relative } from "node:path";
 import type { Command } from "commander";
 import { usageError } from "../cli-error.js";
+import { generatedFilePath } from "../generated-file.js";
 import { type K8sAutoscale, type K8sOptions, k8sName } from "../k8s/k8s-options.js";
 import { k8sManifestsYaml } from "../k8s/manifests.js";
 import { existingPath, loadTarget, loadTargetConfig, splitTarget } from "../load-target.js";
@@ -36,15 +37,7 @@ export async function k8sFile(
   options: K8sFileOptions,
 ): Promise<{ yaml: string; file: string | undefined }> {
   const cwd = options.cwd ?? process.cwd();
-  const file =
-    options.output === undefined || options.output === "-"
-      ? undefined
-      : resolve(cwd, options.output);
-  if (file && existsSync(file) && !options.force) {
-    throw usageError(
-      `${relative(cwd, file) || file} already exists; pass --force to overwrite it, or -o - to print`,
-    );
-  }
+  const file = generatedFilePath(options.output ?? "-", cwd, options.force);
   const { target = ".", output: _output, force: _force, cwd: _cwd, ...flags } = options;
   const found = await readTarget(target, cwd, options.name);
   const yaml = k8sManifestsYaml({
