@@ -3,7 +3,7 @@
 // docs/releasing.md gives, then installed into fresh projects in the temp dir
 // with npm, pnpm and yarn, run, tested, and built into images that answer.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@servekit/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,6 +18,7 @@ import {
 } from "./support/container.js";
 import { npm, type PackageManager, pnpm, yarn } from "./support/package-managers.js";
 import { REPO_ROOT } from "./support/paths.js";
+import { publicPackages, publishWorkspace } from "./support/publish.js";
 import { mustRun, runCommand, startServer } from "./support/user-shell.js";
 import { type LocalRegistry, startVerdaccio, verdaccioMissing } from "./support/verdaccio.js";
 
@@ -86,24 +87,8 @@ describe.runIf(!missing)("servekit from a registry, outside the repository", () 
   beforeAll(async () => {
     registry = await startVerdaccio();
     // The publish half of `pnpm release` (docs/releasing.md); the test command built the packages
-    // already. The token goes where `npm adduser` would put it: the user's npm config.
-    const release = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")).scripts
-      .release as string;
-    const publish = release.split("&&").at(-1)!.trim().split(/\s+/).slice(1);
-    const userConfig = join(workDir, "publisher.npmrc");
-    const ownConfig = join(homedir(), ".npmrc");
-    writeFileSync(
-      userConfig,
-      `${existsSync(ownConfig) ? readFileSync(ownConfig, "utf8") : ""}\n${registry.authConfig}\n`,
-    );
-    await mustRun(
-      pnpm.command[0],
-      [...pnpm.command.slice(1), ...publish, "--registry", registry.url],
-      {
-        cwd: REPO_ROOT,
-        env: { NPM_CONFIG_USERCONFIG: userConfig },
-      },
-    );
+    // already. It checks that the registry serves every public package afterwards.
+    await publishWorkspace(registry, workDir);
   });
 
   afterAll(async () => {
@@ -113,7 +98,11 @@ describe.runIf(!missing)("servekit from a registry, outside the repository", () 
   });
 
   it("has every public package on the registry, private ones not", async () => {
-    for (const name of ["@servekit/core", "@servekit/cli", "@servekit/client"]) {
+    const names = publicPackages().map((pkg) => pkg.name);
+    expect(names).toEqual(
+      expect.arrayContaining(["@servekit/core", "@servekit/cli", "@servekit/client"]),
+    );
+    for (const name of names) {
       const res = await fetch(`${registry.url}${name.replace("/", "%2f")}`);
       expect(res.status, name).toBe(200);
       const packument = (await res.json()) as {

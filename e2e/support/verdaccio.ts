@@ -47,7 +47,7 @@ export async function startVerdaccio(): Promise<LocalRegistry> {
     listen: `127.0.0.1:${port}`,
     max_body_size: "100mb",
     web: { enable: false },
-    log: { type: "stdout", format: "pretty", level: "warn" },
+    log: { type: "stdout", format: "pretty", level: "http" },
   };
   // YAML is a superset of JSON, so the config needs no YAML writer.
   writeFileSync(join(dir, "config.yaml"), JSON.stringify(config, null, 2));
