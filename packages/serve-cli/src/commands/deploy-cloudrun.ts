@@ -4,15 +4,14 @@ import { CliError, usageError } from "../cli-error.js";
 import type { ServerSizing } from "../deploy/cloudrun-capacity.js";
 import { deployCloudRun } from "../deploy/deploy-cloudrun.js";
 import { loadModels } from "../load-models.js";
-import { cliDeployDeps, collect, printDeleted, printReady } from "./deploy-output.js";
+import { addEnvFlag, addImageFlags, addRunFlags, type DeployFlags } from "./deploy-flags.js";
+import { cliDeployDeps, printDeleted, printReady } from "./deploy-output.js";
 
-interface CloudRunFlags {
+interface CloudRunFlags extends DeployFlags {
   project: string;
   region: string;
   name: string;
   port: string;
-  registry?: string;
-  image?: string;
   cpu: string;
   memory: string;
   minInstances: string;
@@ -22,12 +21,7 @@ interface CloudRunFlags {
   gpuType: string;
   alwaysCpu?: boolean;
   allowUnauthenticated?: boolean;
-  env?: string[];
   startupTimeout: string;
-  timeout: string;
-  builder?: string;
-  dryRun?: boolean;
-  delete?: boolean;
 }
 
 /**
@@ -37,7 +31,7 @@ interface CloudRunFlags {
  * registerDeployCloudRun(program.command("deploy"));
  */
 export function registerDeployCloudRun(deploy: Command): void {
-  deploy
+  const cloudrun = deploy
     .command("cloudrun")
     .argument(
       "[target]",
@@ -48,9 +42,8 @@ export function registerDeployCloudRun(deploy: Command): void {
       "Push an image to Artifact Registry and deploy it as a Cloud Run service (concurrency = the server's capacity)",
     )
     .requiredOption("--project <id>", "Google Cloud project id")
-    .requiredOption("--name <service>", "service name (lowercase letters, digits, hyphens)")
-    .option("--image <name:tag>", "the locally built image to deploy (serve-cli build made it)")
-    .option("--registry <path>", "Artifact Registry repository: REGION-docker.pkg.dev/PROJECT/REPO")
+    .requiredOption("--name <service>", "service name (lowercase letters, digits, hyphens)");
+  addImageFlags(cloudrun, { registry: true })
     .option("--region <region>", "Cloud Run region", "us-central1")
     .option("-p, --port <port>", "port the server listens on; Cloud Run sets PORT to it", "8000")
     .option("--cpu <count>", "vCPUs per instance", "2")
@@ -67,13 +60,13 @@ export function registerDeployCloudRun(deploy: Command): void {
       "--always-cpu",
       "keep CPU allocated between requests (on by itself when the predictor batches or with a GPU)",
     )
-    .option("--allow-unauthenticated", "make the service public (default: callers need IAM)")
-    .option("-e, --env <KEY=VALUE>", "environment of the container; repeat for more", collect)
-    .option("--startup-timeout <seconds>", "time the startup probe gives setup", "240")
-    .option("--timeout <seconds>", "how long to wait for /health/ready to answer 200", "300")
-    .option("--builder <tool>", "docker, podman or buildah (default: the first one found)")
-    .option("--dry-run", "print the commands instead of running them (runs nothing)")
-    .option("--delete", "delete the service instead of deploying")
+    .option("--allow-unauthenticated", "make the service public (default: callers need IAM)");
+  addEnvFlag(cloudrun).option(
+    "--startup-timeout <seconds>",
+    "time the startup probe gives setup",
+    "240",
+  );
+  addRunFlags(cloudrun, "delete the service instead of deploying")
     .addHelpText(
       "after",
       `

@@ -1,17 +1,12 @@
 import type { Command } from "commander";
 import { deployHeroku } from "../deploy/deploy-heroku.js";
-import { cliDeployDeps, collect, printDeleted, printReady } from "./deploy-output.js";
+import { addEnvFlag, addImageFlags, addRunFlags, type DeployFlags } from "./deploy-flags.js";
+import { cliDeployDeps, printDeleted, printReady } from "./deploy-output.js";
 
-interface HerokuFlags {
+interface HerokuFlags extends DeployFlags {
   app: string;
-  image?: string;
   region?: string;
   team?: string;
-  env?: string[];
-  timeout: string;
-  builder?: string;
-  dryRun?: boolean;
-  delete?: boolean;
 }
 
 /**
@@ -21,21 +16,18 @@ interface HerokuFlags {
  * registerDeployHeroku(program.command("deploy"));
  */
 export function registerDeployHeroku(deploy: Command): void {
-  deploy
+  const heroku = deploy
     .command("heroku")
     .description("Push an image to Heroku's container registry and release it as the web process")
     .requiredOption(
       "--app <name>",
       "Heroku app (created on the container stack if it does not exist)",
-    )
-    .option("--image <name:tag>", "the locally built image to deploy (serve-cli build made it)")
+    );
+  addImageFlags(heroku, { registry: false })
     .option("--region <region>", "region of a new app (us, eu)")
-    .option("--team <team>", "team that owns a new app")
-    .option("-e, --env <KEY=VALUE>", "config var of the app; repeat for more", collect)
-    .option("--timeout <seconds>", "how long to wait for /health/ready to answer 200", "300")
-    .option("--builder <tool>", "docker, podman or buildah (default: the first one found)")
-    .option("--dry-run", "print the commands instead of running them (runs nothing)")
-    .option("--delete", "destroy the app instead of deploying")
+    .option("--team <team>", "team that owns a new app");
+  addEnvFlag(heroku, "config var of the app");
+  addRunFlags(heroku, "destroy the app instead of deploying")
     .addHelpText(
       "after",
       `

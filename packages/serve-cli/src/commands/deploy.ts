@@ -1,23 +1,17 @@
 import type { Command } from "commander";
 import { deployGce } from "../deploy/deploy-gce.js";
 import { registerDeployCloudRun } from "./deploy-cloudrun.js";
+import { addEnvFlag, addImageFlags, addRunFlags, type DeployFlags } from "./deploy-flags.js";
 import { registerDeployHeroku } from "./deploy-heroku.js";
-import { cliDeployDeps, collect, printDeleted, printReady } from "./deploy-output.js";
+import { cliDeployDeps, printDeleted, printReady } from "./deploy-output.js";
 
-interface GceFlags {
+interface GceFlags extends DeployFlags {
   project: string;
   zone: string;
   machineType: string;
   name: string;
   port: string;
-  registry?: string;
-  image?: string;
-  env?: string[];
   tag?: string;
-  timeout: string;
-  builder?: string;
-  dryRun?: boolean;
-  delete?: boolean;
   autoscale?: string;
   targetCpu?: string;
   initialDelay?: string;
@@ -43,27 +37,22 @@ Examples:
     );
   registerDeployCloudRun(deploy);
   registerDeployHeroku(deploy);
-  deploy
+  const gce = deploy
     .command("gce")
     .description(
       "Push an image to Artifact Registry and run it on a Compute Engine VM or an autoscaled group (Container-Optimized OS)",
     )
     .requiredOption("--project <id>", "Google Cloud project id")
-    .requiredOption("--name <vm>", "VM name (lowercase letters, digits, hyphens)")
-    .option("--image <name:tag>", "the locally built image to deploy (serve-cli build made it)")
-    .option("--registry <path>", "Artifact Registry repository: REGION-docker.pkg.dev/PROJECT/REPO")
+    .requiredOption("--name <vm>", "VM name (lowercase letters, digits, hyphens)");
+  addImageFlags(gce, { registry: true })
     .option("--zone <zone>", "Compute Engine zone", "us-central1-a")
     .option("--machine-type <type>", "machine type of the VM", "e2-standard-2")
-    .option("-p, --port <port>", "port the server listens on, opened in the firewall", "8000")
-    .option("-e, --env <KEY=VALUE>", "environment of the container; repeat for more", collect)
-    .option(
-      "--tag <tag>",
-      "network tag of the VM, the firewall rule's target (default: servekit-<port>)",
-    )
-    .option("--timeout <seconds>", "how long to wait for /health/ready to answer 200", "300")
-    .option("--builder <tool>", "docker, podman or buildah (default: the first one found)")
-    .option("--dry-run", "print the commands instead of running them (runs nothing)")
-    .option("--delete", "delete what deploy made (VM or group, rules, load balancer) instead")
+    .option("-p, --port <port>", "port the server listens on, opened in the firewall", "8000");
+  addEnvFlag(gce).option(
+    "--tag <tag>",
+    "network tag of the VM, the firewall rule's target (default: servekit-<port>)",
+  );
+  addRunFlags(gce, "delete what deploy made (VM or group, rules, load balancer) instead")
     .option(
       "--autoscale <min:max>",
       "run a managed instance group of MIN to MAX VMs with autohealing and an autoscaler",

@@ -3,6 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { relative } from "node:path";
 import type { Command } from "commander";
 import { usageError } from "../cli-error.js";
+import { flagParser, positiveNumber, wholeNumber } from "../deploy/deploy-option-schemas.js";
 import { generatedFilePath } from "../generated-file.js";
 import { type K8sAutoscale, type K8sOptions, k8sName } from "../k8s/k8s-options.js";
 import { k8sManifestsYaml } from "../k8s/manifests.js";
@@ -78,24 +79,8 @@ async function readTarget(target: string, cwd: string, name?: string): Promise<F
   };
 }
 
-function wholeNumber(flag: string, min: number, example: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === "" || !Number.isInteger(n) || n < min) {
-      throw usageError(`${flag} must be a whole number ≥ ${min}, e.g. ${example}; got ${value}`);
-    }
-    return n;
-  };
-}
-
-function positiveNumber(flag: string, example: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n) || n <= 0) {
-      throw usageError(`${flag} must be a number > 0, e.g. ${example}; got ${value}`);
-    }
-    return n;
-  };
+function wholeNumberFlag(flag: string, min: number, example: string) {
+  return flagParser(flag, wholeNumber(min, undefined, example));
 }
 
 function parseAutoscale(value: string): K8sAutoscale {
@@ -133,12 +118,16 @@ export function registerK8sCommand(program: Command): void {
     .option(
       "-p, --port <port>",
       "port in the container (default: config, 8000)",
-      wholeNumber("--port", 1, "8000"),
+      wholeNumberFlag("--port", 1, "8000"),
     )
     .option("-e, --env <NAME=value>", "container environment (repeatable)", collectEnv)
     .option("--cpu <quantity>", "CPU request and limit per pod (default: 1)")
     .option("--memory <quantity>", "memory request and limit per pod (default: 1Gi)")
-    .option("--gpu <count>", "nvidia.com/gpu per pod (default: 0)", wholeNumber("--gpu", 0, "1"))
+    .option(
+      "--gpu <count>",
+      "nvidia.com/gpu per pod (default: 0)",
+      wholeNumberFlag("--gpu", 0, "1"),
+    )
     .option(
       "--autoscale <kind>",
       "cpu (HPA), queue (KEDA on queue depth) or none (default: cpu)",
@@ -147,27 +136,27 @@ export function registerK8sCommand(program: Command): void {
     .option(
       "--replicas <count>",
       "fixed replicas, with --autoscale none (default: 2)",
-      wholeNumber("--replicas", 1, "3"),
+      wholeNumberFlag("--replicas", 1, "3"),
     )
     .option(
       "--min <count>",
       "fewest replicas the autoscaler keeps (default: 2)",
-      wholeNumber("--min", 1, "2"),
+      wholeNumberFlag("--min", 1, "2"),
     )
     .option(
       "--max <count>",
       "most replicas the autoscaler starts (default: 10)",
-      wholeNumber("--max", 1, "10"),
+      wholeNumberFlag("--max", 1, "10"),
     )
     .option(
       "--target-cpu <percent>",
       "HPA: average CPU, % of the request (default: 70)",
-      wholeNumber("--target-cpu", 1, "70"),
+      wholeNumberFlag("--target-cpu", 1, "70"),
     )
     .option(
       "--target-queue <n>",
       "KEDA: predictions waiting per replica (default: 4)",
-      positiveNumber("--target-queue", "4"),
+      flagParser("--target-queue", positiveNumber("4")),
     )
     .option(
       "--prometheus-url <url>",
@@ -176,17 +165,17 @@ export function registerK8sCommand(program: Command): void {
     .option(
       "--setup-timeout <seconds>",
       "seconds setup may take before a restart (default: 600)",
-      wholeNumber("--setup-timeout", 1, "900"),
+      wholeNumberFlag("--setup-timeout", 1, "900"),
     )
     .option(
       "--pre-stop <seconds>",
       "seconds a deleted pod keeps serving before SIGTERM (default: 5)",
-      wholeNumber("--pre-stop", 1, "10"),
+      wholeNumberFlag("--pre-stop", 1, "10"),
     )
     .option(
       "--run-as-user <uid>",
       "numeric user the image runs as (default: 1000, node)",
-      wholeNumber("--run-as-user", 1, "1000"),
+      wholeNumberFlag("--run-as-user", 1, "1000"),
     )
     .addHelpText(
       "after",

@@ -1,4 +1,5 @@
 import { z } from "@servekit/core";
+import { usageError } from "../cli-error.js";
 
 // The option checks every deploy target (GCE, Cloud Run, Heroku) shares, so
 // the same flag is accepted, and rejected with the same message, everywhere.
@@ -30,19 +31,57 @@ export function matching(pattern: RegExp, expected: string) {
 }
 
 /**
- * A whole number in `min`–`max`, as a number or its digits (flags arrive as
- * text).
+ * A whole number in `min`–`max` (no `max`: ≥ `min`), as a number or its
+ * digits (flags arrive as text); `example` goes into the message.
  *
  * @example
  * wholeNumber(1, 86_400).default(300); // "--timeout 600" → 600
  */
-export function wholeNumber(min: number, max: number) {
+export function wholeNumber(min: number, max = Number.POSITIVE_INFINITY, example?: string) {
+  const range = max === Number.POSITIVE_INFINITY ? `≥ ${min}` : `${min}–${max}`;
   return z.union([z.number(), z.string()]).transform((value, ctx) => {
     const n = typeof value === "number" ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
     if (Number.isInteger(n) && n >= min && n <= max) return n;
-    ctx.addIssue({ code: "custom", message: `must be a whole number ${min}–${max}; got ${value}` });
+    ctx.addIssue({
+      code: "custom",
+      message: `must be a whole number ${range}${example ? `, e.g. ${example}` : ""}; got ${value}`,
+    });
     return z.NEVER;
   });
+}
+
+/**
+ * A number > 0, as a number or its text; `example` goes into the message.
+ *
+ * @example
+ * positiveNumber("4").parse("0.5"); // 0.5
+ */
+export function positiveNumber(example: string) {
+  return z.union([z.number(), z.string()]).transform((value, ctx) => {
+    const n = typeof value === "number" || value.trim() !== "" ? Number(value) : NaN;
+    if (Number.isFinite(n) && n > 0) return n;
+    ctx.addIssue({
+      code: "custom",
+      message: `must be a number > 0, e.g. ${example}; got ${value}`,
+    });
+    return z.NEVER;
+  });
+}
+
+/**
+ * A commander argument parser that parses a flag's text with `schema`; a
+ * usage error names the flag and the schema's message.
+ *
+ * @example
+ * program.option("--gpu <count>", "GPUs per pod", flagParser("--gpu", wholeNumber(0)));
+ * // --gpu x → "--gpu must be a whole number ≥ 0; got x"
+ */
+export function flagParser<T>(flag: string, schema: z.ZodType<T>): (value: string) => T {
+  return (value) => {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    throw usageError(`${flag} ${parsed.error.issues[0]?.message}`);
+  };
 }
 
 // Google Cloud project ids: 6–30 characters, optionally domain-scoped ("example.com:my-project").
