@@ -85,6 +85,7 @@ export {
   type Predictor,
   type PredictorDefinition,
   type PredictorUiHints,
+  type PredictRequest,
   type SetupContext,
 } from "./predictor.js";
 export type {
@@ -127,3 +128,38 @@ export {
   type ConsumeOptions,
   consumeOptionsSchema,
 } from "./stream/stream-options-schema.js";
+export { type StartTracingOptions, startTracing, type Tracing } from "./tracing/start-tracing.js";
+export { traceLogOptions } from "./tracing/tracing-state.js";
+export {
+  checkWeightsDeclarations,
+  type WeightsDeclarations,
+  type WeightsFile,
+  weightsFileName,
+} from "./weights/weights-declaration.js";
+export {
+  type DownloadWeightsOptions,
+  downloadWeights,
+} from "./weights/weights-download.js";
+export { isWeightsError, WeightsError } from "./weights/weights-error.js";
+export {
+  cachePath,
+  locateWeights,
+  searchedPaths,
+  type WeightsLocation,
+} from "./weights/weights-location.js";
+export {
+  lockProblems,
+  readWeightsLock,
+  verifyWeightsFile,
+  WEIGHTS_LOCK_FILE,
+  type WeightsLock,
+  writeWeightsLock,
+} from "./weights/weights-lock.js";
+export type { WeightsProgress } from "./weights/weights-progress.js";
+export { createWeights, type Weights } from "./weights/weights-resolver.js";
+export {
+  projectRootOf,
+  resolveWeightsSettings,
+  type WeightsSettings,
+} from "./weights/weights-settings.js";
+export type { DownloadTuning } from "./weights/weights-transfer.js";

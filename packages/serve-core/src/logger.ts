@@ -1,6 +1,7 @@
 import { isatty } from "node:tty";
 import pino, { type Logger } from "pino";
 import pretty from "pino-pretty";
+import { traceLogOptions } from "./tracing/tracing-state.js";
 
 export type { Logger } from "pino";
 
@@ -46,6 +47,8 @@ export function createLogger(
     level: options.level ?? "info",
     ...(options.name === undefined ? {} : { name: options.name }),
     base: { pid: process.pid },
+    // trace_id and span_id of the active span when tracing is on; nothing when off.
+    ...traceLogOptions,
   };
   if (logFormatFor(fd) === "pretty") {
     return pino(
@@ -69,7 +72,11 @@ export function createLogger(
 export class CapturingLogger implements PredictorLogger {
   private readonly lines: string[] = [];
 
-  constructor(private readonly log: Logger) {}
+  /** `onLine` sees each line as it is written (setup logs reach `/health` while setup runs). */
+  constructor(
+    private readonly log: Logger,
+    private readonly onLine?: (line: string) => void,
+  ) {}
 
   debug(msgOrObj: string | object, msg?: string): void {
     this.write("debug", msgOrObj, msg);
@@ -94,14 +101,15 @@ export class CapturingLogger implements PredictorLogger {
     msgOrObj: string | object,
     msg?: string,
   ) {
+    let line: string;
     if (typeof msgOrObj === "string") {
       this.log[level](msgOrObj);
-      this.lines.push(msgOrObj);
+      line = msgOrObj;
     } else {
       this.log[level](msgOrObj, msg);
-      this.lines.push(
-        msg === undefined ? JSON.stringify(msgOrObj) : `${msg} ${JSON.stringify(msgOrObj)}`,
-      );
+      line = msg === undefined ? JSON.stringify(msgOrObj) : `${msg} ${JSON.stringify(msgOrObj)}`;
     }
+    this.lines.push(line);
+    this.onLine?.(line);
   }
 }

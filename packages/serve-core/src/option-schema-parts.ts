@@ -28,3 +28,14 @@ export const keyList = () =>
     }),
     mustBe("a list of keys"),
   );
+
+/** A list of HTTP header names, lower-cased. */
+export const headerNames = () =>
+  z
+    .array(
+      z
+        .string(mustBe('a header name, e.g. "x-tenant-id"'))
+        .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, mustBe('a header name, e.g. "x-tenant-id"')),
+      mustBe("a list of header names"),
+    )
+    .transform((names) => names.map((name) => name.toLowerCase()));

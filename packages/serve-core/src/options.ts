@@ -1,20 +1,20 @@
 import { availableParallelism } from "node:os";
 import type { z } from "zod";
+import type { WebhookRetryOptions } from "./async-options-schema.js";
 import { ConfigError, configProblems } from "./config-error.js";
 import type { Logger } from "./logger.js";
 import {
   type ServeOptions,
   serveOptionsSchema,
   serveOptionsShape,
-  type WebhookRetryOptions,
   type WorkerRestartOptions,
 } from "./serve-options-schema.js";
 
+export type { WebhookRetryOptions } from "./async-options-schema.js";
 export {
   type ServeOptionMeta,
   type ServeOptions,
   serveOptionsSchema,
-  type WebhookRetryOptions,
   type WorkerRestartOptions,
 } from "./serve-options-schema.js";
 
@@ -50,7 +50,7 @@ export interface ResolvedServeOptions
 /**
  * Parses options with {@link serveOptionsSchema} (options left unset first
  * take `PORT`, `LOG_LEVEL`, `SERVEKIT_API_KEYS`, `SERVEKIT_ADMIN_KEYS`,
- * `SERVEKIT_CORS_ORIGIN`, `SERVEKIT_JOURNAL_DIR` and `SERVEKIT_STORE` from the environment), then derives what depends
+ * `SERVEKIT_CORS_ORIGIN`, `SERVEKIT_JOURNAL_DIR`, `SERVEKIT_WEIGHTS_DIR` and `SERVEKIT_STORE` from the environment), then derives what depends
  * on other options: `"auto"` as the CPU count, `maxConcurrency` from
  * `workers`, `maxBodyBytesInFlight` from `maxBodyBytes`.
  *
@@ -114,6 +114,7 @@ function withEnvironment(options: ServeOptions): {
     origins.length === 0 ? undefined : origins.includes("*") ? true : { origin: origins },
   );
   fill("journalDir", "SERVEKIT_JOURNAL_DIR", env.SERVEKIT_JOURNAL_DIR || undefined);
+  fill("weightsDir", "SERVEKIT_WEIGHTS_DIR", env.SERVEKIT_WEIGHTS_DIR || undefined);
   fill("store", "SERVEKIT_STORE", env.SERVEKIT_STORE || undefined);
   const adminKeys = list(env.SERVEKIT_ADMIN_KEYS);
   fill("adminApiKeys", "SERVEKIT_ADMIN_KEYS", adminKeys.length > 0 ? adminKeys : undefined);

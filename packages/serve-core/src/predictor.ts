@@ -1,6 +1,11 @@
 import type { z } from "zod";
 import type { PredictorLogger } from "./logger.js";
 import type { PredictorMetrics } from "./metrics/predictor-metrics.js";
+import {
+  checkWeightsDeclarations,
+  type WeightsDeclarations,
+} from "./weights/weights-declaration.js";
+import type { Weights } from "./weights/weights-resolver.js";
 
 /** What `setup` receives. */
 export interface SetupContext {
@@ -12,6 +17,11 @@ export interface SetupContext {
   workerIndex: number;
   /** The predictor's own counters and histograms, on `GET /metrics` (docs/metrics.md). */
   metrics: PredictorMetrics;
+  /**
+   * The files declared in `weights`: `await ctx.weights.path("model")` finds
+   * one locally or downloads it (progress in the setup logs). docs/weights.md
+   */
+  weights: Weights;
 }
 
 /** What `predict` receives besides its input. */
@@ -24,8 +34,30 @@ export interface PredictContext<State> {
   signal: AbortSignal;
   /** The request id (from `X-Request-Id` or generated). */
   requestId: string;
+  /**
+   * Who asked: request id, model, version, deadline and the headers named by
+   * the `requestHeaders` option. In `predictBatch`, the batch's own (its id,
+   * the earliest deadline, no headers); each input's is in `requests`.
+   */
+  request: PredictRequest;
+  /** In `predictBatch` only: one {@link PredictRequest} per input, in the inputs' order. */
+  requests?: PredictRequest[];
   /** The predictor's own counters and histograms, on `GET /metrics` (docs/metrics.md). */
   metrics: PredictorMetrics;
+}
+
+/** The request a prediction answers, as `predict` sees it in `ctx.request`. */
+export interface PredictRequest {
+  /** The request id (from `X-Request-Id` or generated); the same as `ctx.requestId`. */
+  id: string;
+  /** The predictor's name. */
+  model: string;
+  /** The predictor's version. */
+  version: string;
+  /** When the prediction times out (`predictTimeoutMs` after it started running). */
+  deadline?: Date;
+  /** Request headers named by the `requestHeaders` option, by lower-cased name; `{}` by default. */
+  headers: Record<string, string>;
 }
 
 /** How the `/ui` playground shows a predictor's output. */
@@ -68,6 +100,13 @@ export interface PredictorDefinition<
   ui?: PredictorUiHints;
   /** Example inputs, shown in the OpenAPI document. */
   examples?: z.input<Input>[];
+  /**
+   * Files the predictor needs, by name: `{ model: { url, sha256, size? } }`.
+   * `setup` gets each with `await ctx.weights.path("model")`: from
+   * `weightsDir`, the project's `weights/` folder or the cache, else
+   * downloaded, resumed and checked against `sha256` (docs/weights.md).
+   */
+  weights?: WeightsDeclarations;
   /** Runs once per worker before the server reports READY; returns the state `predict` gets. */
   setup?: (ctx: SetupContext) => Promise<State> | State;
   /**
@@ -155,6 +194,9 @@ export function definePredictor<
   validateDefinition(definition);
   return {
     ...definition,
+    ...(definition.weights === undefined
+      ? {}
+      : { weights: checkWeightsDeclarations(definition.weights, definition.name) }),
     version: definition.version ?? "0.0.0",
     moduleUrl: callerModuleUrl(),
     [PREDICTOR_BRAND]: true,

@@ -1,12 +1,13 @@
 import { z } from "zod";
+import { asyncOptionsShape } from "./async-options-schema.js";
 import { shown } from "./config-error.js";
-import { isHostPattern } from "./host-pattern.js";
 import type { Logger, LogLevel } from "./logger.js";
 import { modelOptionsShape } from "./model-options-schema.js";
 import {
   atLeastZero,
   doc,
   flag,
+  headerNames,
   keyList,
   mustBe,
   positive,
@@ -27,14 +28,6 @@ const LOG_LEVELS = Object.keys({
   fatal: 1,
   silent: 1,
 } satisfies Record<LogLevel, 1>) as [LogLevel, ...LogLevel[]];
-const hostPatterns = z.array(
-  z.string(mustBe("text")).refine(isHostPattern, {
-    error: (issue) =>
-      `must be a host name, address or CIDR range (e.g. "hooks.example.com", "*.example.com", "10.0.0.0/8"), got ${shown(issue.input)}`,
-  }),
-  mustBe("a list of host names, addresses or CIDR ranges"),
-);
-
 const workerRestartSchema = z.strictObject({
   attempts: doc(wholeNumber(1).default(5), {
     description: "Failed setups of one worker's replacements in a row before the pool gives up.",
@@ -43,13 +36,6 @@ const workerRestartSchema = z.strictObject({
     description: "Wait before the second try.",
   }),
   maxDelayMs: doc(atLeastZero().default(30_000), { description: "Longest wait between tries." }),
-});
-
-const webhookRetrySchema = z.strictObject({
-  attempts: doc(wholeNumber(1).default(5), { description: "Tries in all, the first included." }),
-  initialDelayMs: doc(atLeastZero().default(500), { description: "Wait before the second try." }),
-  maxDelayMs: doc(atLeastZero().default(30_000), { description: "Longest wait between tries." }),
-  timeoutMs: doc(positive().default(10_000), { description: "Time one try may take." }),
 });
 
 /** Every server option: its type, rule, default and description. */
@@ -110,6 +96,10 @@ export const serveOptionsShape = {
   }),
   predictTimeoutMs: doc(positive().default(60_000), {
     description: "Time one prediction may run before it gets 504 and its signal aborts.",
+  }),
+  requestHeaders: doc(headerNames().default([]), {
+    description:
+      "Request headers `predict` sees in `ctx.request.headers` (names lower-cased); others are never passed.",
   }),
   abortGraceMs: doc(atLeastZero().default(5_000), {
     description: "How long a pool worker may ignore an abort before it is replaced.",
@@ -217,57 +207,13 @@ export const serveOptionsShape = {
       env: "SERVEKIT_CORS_ORIGIN",
     },
   ),
-  journalDir: doc(z.string(mustBe("a directory path")).min(1).optional(), {
+  weightsDir: doc(z.string(mustBe("a directory path")).min(1).optional(), {
     description:
-      "Directory of the async-prediction journal (`predictions.jsonl`): accepted async predictions survive a crash and are re-run on start.",
-    env: "SERVEKIT_JOURNAL_DIR",
-    defaultText: "none (memory only)",
+      "Folder searched first for the files predictors declare in `weights` (by file name), before the project's `weights/` folder and the download cache; its files are used as they are (docs/weights.md).",
+    env: "SERVEKIT_WEIGHTS_DIR",
+    defaultText: "none",
   }),
-  store: doc(
-    z
-      .string(mustBe('"memory" or a redis:// URL'))
-      .regex(/^(memory|rediss?:\/\/[^\s]+)$/, {
-        error: 'must be "memory" or a Redis URL such as "redis://redis:6379/0"',
-      })
-      .default("memory"),
-    {
-      description:
-        'Where async predictions live: "memory" (one process, with `journalDir` on disk), or a Redis URL (`redis://host:port[/db]`) shared by every replica, which then answers for predictions any of them accepted and takes over those of a replica that died. Not with `journalDir`.',
-      env: "SERVEKIT_STORE",
-    },
-  ),
-  storeLeaseMs: doc(positive().default(10_000), {
-    description:
-      "With a Redis `store`: how long a replica's lease on a running async prediction lasts without its heartbeat (renewed every third of it); once it lapses another replica re-runs the prediction.",
-  }),
-  storeReclaimIntervalMs: doc(positive().default(2_000), {
-    description:
-      "With a Redis `store`: how often each replica looks for async predictions whose lease lapsed, to take them over.",
-  }),
-  predictionRetentionMs: doc(atLeastZero().default(3_600_000), {
-    description: "How long a finished async prediction stays readable at `GET /predictions/{id}`.",
-  }),
-  maxRetainedPredictions: doc(wholeNumber(0).default(1_000), {
-    description: "Most finished async predictions kept; the oldest are forgotten first.",
-  }),
-  asyncRetainedInputBytes: doc(
-    wholeNumber(1, "a whole number of bytes ≥ 1").default(256 * 1024 * 1024),
-    {
-      description:
-        "Bytes of async prediction inputs kept in memory and in the journal; beyond it the oldest finished predictions forget their input.",
-    },
-  ),
-  webhookAllowHosts: doc(hostPatterns.default([]), {
-    description:
-      "When non-empty, webhooks may only go to these hosts: names, addresses or CIDR ranges, checked against the name and every address it resolves to.",
-  }),
-  webhookDenyHosts: doc(hostPatterns.default([]), {
-    description:
-      "Hosts webhooks may not reach, on top of link-local and cloud metadata addresses, which are always denied.",
-  }),
-  webhookRetry: doc(webhookRetrySchema.prefault({}), {
-    description: "Retries of webhook deliveries (network errors, 5xx, 429).",
-  }),
+  ...asyncOptionsShape,
   ...modelOptionsShape,
   ...streamOptionsShape,
 };
@@ -291,6 +237,3 @@ export type ServeOptions = z.input<typeof serveOptionsSchema>;
 
 /** How a crashed pool worker's replacement is retried: delays double from `initialDelayMs` up to `maxDelayMs`. */
 export type WorkerRestartOptions = z.input<typeof workerRestartSchema>;
-
-/** How webhook deliveries are retried: delays double from `initialDelayMs` up to `maxDelayMs`. */
-export type WebhookRetryOptions = z.input<typeof webhookRetrySchema>;

@@ -15,6 +15,7 @@ import type { ModelEntry } from "./runtime/models/model-types.js";
 import { entryPredictor } from "./runtime/models/version-options.js";
 import { recordTakenOverServe } from "./serve-takeover.js";
 import { StreamConsumer } from "./stream/stream-consumer.js";
+import { startTracing } from "./tracing/start-tracing.js";
 
 export type { RunningServer };
 
@@ -65,6 +66,15 @@ export async function serve(
       name: predictor.name,
       log,
     });
+  // Only when OTEL_* asks for it (docs/observability.md); the SDK is not even loaded otherwise.
+  const tracing = await startTracing({
+    serviceName: entries.length > 1 ? "servekit" : predictor.name,
+    serviceVersion: entries.length > 1 ? undefined : predictor.version,
+    log,
+  }).catch((error: unknown) => {
+    log.warn({ err: error }, "could not start tracing; serving without it");
+    return undefined;
+  });
   const app = createApp(entries, { ...options, logger: log });
   const server = await new Promise<ServerType>((resolve, reject) => {
     // Node's own limit on receiving a whole request (300 s by default) backs up
@@ -128,6 +138,10 @@ export async function serve(
       // A keep-alive connection that was busy a moment ago (a health poll) would
       // otherwise go on answering requests after the server says it stopped.
       if ("closeAllConnections" in server) server.closeAllConnections();
+      // The last spans (the workers' were sent as their pool closed) go before the process exits.
+      await tracing?.shutdown().catch((error: unknown) => {
+        log.warn({ err: error }, "could not send the last traces");
+      });
       log.info("server stopped");
     })();
     return closing;

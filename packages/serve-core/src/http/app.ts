@@ -13,6 +13,7 @@ import { errorHandler, notFoundHandler } from "./middleware/error-handler.js";
 import { httpMetrics } from "./middleware/http-metrics.js";
 import { rateLimit } from "./middleware/rate-limit.js";
 import { requestIdMiddleware } from "./middleware/request-id.js";
+import { traceRequests } from "./middleware/trace-requests.js";
 import { registerOipRoutes } from "./oip/oip-routes.js";
 import { registerAdminRoutes } from "./routes/admin.js";
 import { registerCancelPredictionRoute } from "./routes/cancel-prediction.js";
@@ -66,6 +67,8 @@ export function createApp(served: Served, options: ServeOptions = {}): ServekitA
   const { predictor, log } = deps;
 
   app.use(requestIdMiddleware());
+  // Before the access log, so its line carries the request's trace and span ids.
+  app.use(traceRequests());
   if (metrics) app.use(httpMetrics(metrics));
   if (resolved.cors) app.use(crossOrigin(resolved.cors));
   app.use(accessLog(log));

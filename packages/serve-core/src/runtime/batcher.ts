@@ -1,4 +1,7 @@
-import type { Executor, JobResult } from "./executor/executor.js";
+import type { Context } from "@opentelemetry/api";
+import { endSpan, linkTo, SPAN_ATTRIBUTES, startSpan } from "../tracing/trace-spans.js";
+import { traceparentOfSpan } from "../tracing/tracing-state.js";
+import type { Executor, JobRequest, JobResult } from "./executor/executor.js";
 
 /** Dynamic batching settings a predictor declares. */
 export interface BatchSettings {
@@ -11,7 +14,14 @@ export interface BatchSettings {
 /** What `predictBatch` results become on their way back: one per input. */
 export type BatchItemResult = { output: unknown } | { error: Error };
 
-interface Item {
+/** Who asked for one input of a batch: its `ctx.requests` entry and trace. */
+export interface BatchMember {
+  request?: JobRequest | undefined;
+  /** The member's trace context: the `batch` span links to each (see docs/observability.md). */
+  trace?: Context | undefined;
+}
+
+interface Item extends BatchMember {
   input: unknown;
   signal: AbortSignal;
   resolve: (result: JobResult) => void;
@@ -37,9 +47,9 @@ export class Batcher {
   ) {}
 
   /** Queues one input for the next batch; settles when its batch has run. */
-  submit(input: unknown, signal: AbortSignal): Promise<JobResult> {
+  submit(input: unknown, signal: AbortSignal, member: BatchMember = {}): Promise<JobResult> {
     return new Promise((resolve, reject) => {
-      const item: Item = { input, signal, resolve, reject };
+      const item: Item = { ...member, input, signal, resolve, reject };
       signal.addEventListener(
         "abort",
         () => {
@@ -90,12 +100,16 @@ export class Batcher {
     };
     for (const item of items) item.signal.addEventListener("abort", check, { once: true });
     check();
+    const requestId = `batch-${this.nextBatch++}`;
+    const span = batchSpan(items, requestId);
     try {
       const { output, logs } = await this.executor.run({
         input: items.map((item) => item.input),
-        requestId: `batch-${this.nextBatch++}`,
+        requestId,
         signal: all.signal,
         batch: true,
+        ...batchRequests(items, requestId),
+        ...(span ? { traceparent: traceparentOfSpan(span) } : {}),
       });
       const results = output as BatchItemResult[];
       if (!Array.isArray(results) || results.length !== items.length) {
@@ -108,11 +122,38 @@ export class Batcher {
         if ("error" in result) item.reject(result.error);
         else item.resolve({ output: result.output, logs });
       });
+      endSpan(span);
     } catch (error) {
+      endSpan(span, error);
       for (const item of items) item.reject(error);
     } finally {
       // The callers' signals can outlive the batch: leave no listener (and what it holds) on them.
       for (const item of items) item.signal.removeEventListener("abort", check);
     }
   }
+}
+
+/** `ctx.request` of a batch (its id, the earliest deadline) and `ctx.requests`, one per input. */
+function batchRequests(items: Item[], id: string): { request: JobRequest; requests: JobRequest[] } {
+  const requests = items.map((item) => item.request ?? { id, headers: {} });
+  const deadlines = requests.flatMap((r) => (r.deadline === undefined ? [] : [r.deadline]));
+  return {
+    request: { id, headers: {}, ...(deadlines.length ? { deadline: Math.min(...deadlines) } : {}) },
+    requests,
+  };
+}
+
+/**
+ * The `batch` span: a child of the request that opened the batch, linked to
+ * every member's request span; the worker's `predict` is its child.
+ * Undefined when tracing is off or no member is traced.
+ */
+function batchSpan(items: Item[], id: string) {
+  const first = items.find((item) => item.trace !== undefined)?.trace;
+  if (first === undefined) return undefined;
+  return startSpan("batch", {
+    parent: first,
+    links: items.flatMap((item) => linkTo(item.trace)),
+    attributes: { [SPAN_ATTRIBUTES.batchSize]: items.length, [SPAN_ATTRIBUTES.requestId]: id },
+  });
 }

@@ -7,6 +7,7 @@ import { forwardPredictorMetrics } from "../metrics/predictor-metrics.js";
 import { ServeMetrics } from "../metrics/serve-metrics.js";
 import { type ResolvedServeOptions, resolveServeOptions, type ServeOptions } from "../options.js";
 import type { AnyPredictor } from "../predictor.js";
+import { activeTraceContext, endSpan, startSpan } from "../tracing/trace-spans.js";
 import { Admission } from "./admission.js";
 import { AsyncPredictions } from "./async/async-predictions.js";
 import { Batcher } from "./batcher.js";
@@ -186,14 +187,19 @@ export class ModelRuntime {
     const signal = options.signal ?? new AbortController().signal;
     const requestId = options.requestId ?? randomUUID();
     const queued = options.arrivedAt ?? performance.now();
+    // The request's span (the HTTP face made it active); undefined when tracing is off.
+    const trace = activeTraceContext();
+    const waiting = trace && startSpan("queue wait", { parent: trace });
     const release = await this.admit(signal, queued, accepted).catch((error: unknown) => {
+      endSpan(waiting, error);
       throw signal.aborted ? this.runner.clientClosed(requestId, "while queued") : error;
     });
+    endSpan(waiting);
     const queueMs = performance.now() - queued;
     this.metrics?.observeQueueWait(queueMs / 1000); // metrics: queue wait
     const record = this.records.start(input, requestId);
     const result = await this.runner
-      .run({ input, requestId, signal, onChunk, release })
+      .run({ input, requestId, signal, onChunk, release, trace, headers: options.headers })
       .catch((error: unknown) => {
         this.records.failed(record, error);
         throw error;

@@ -1,10 +1,13 @@
+import type { Context } from "@opentelemetry/api";
 import { ClientClosedError, ServeError, toServeError } from "../errors.js";
 import { invalidInputError } from "../input/validation-issues.js";
 import type { Logger } from "../logger.js";
 import type { ServeMetrics } from "../metrics/serve-metrics.js";
 import type { AnyPredictor } from "../predictor.js";
+import { inSpan } from "../tracing/trace-spans.js";
+import { traceparentOf } from "../tracing/tracing-state.js";
 import type { Batcher } from "./batcher.js";
-import type { Executor } from "./executor/executor.js";
+import type { Executor, JobRequest } from "./executor/executor.js";
 
 /** What {@link PredictionRunner} needs. */
 export interface PredictionRunnerDeps {
@@ -28,7 +31,13 @@ export interface RunRequest {
   onChunk: ((chunk: unknown) => void) | undefined;
   /** Frees the slot; called when the work really stops, even if the answer left earlier. */
   release: () => void;
+  /** The request's trace context, when tracing is on: `batch`, `predict` and `output check` join it. */
+  trace?: Context | undefined;
+  /** Allowed request headers, for `ctx.request.headers`. */
+  headers?: Record<string, string> | undefined;
 }
+
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** What a run gives back. */
 export interface RunResult {
@@ -48,7 +57,8 @@ export interface RunResult {
 export class PredictionRunner {
   constructor(private readonly deps: PredictionRunnerDeps) {}
 
-  async run({ input, requestId, signal, onChunk, release }: RunRequest): Promise<RunResult> {
+  async run(runRequest: RunRequest): Promise<RunResult> {
+    const { input, requestId, signal, onChunk, release, trace } = runRequest;
     const { predictor, executor, batcher, predictTimeoutMs, metrics, stopping } = this.deps;
     const running = performance.now();
     // Aborted by the caller or by the timeout. Not AbortSignal.any(): its
@@ -66,12 +76,19 @@ export class PredictionRunner {
     const onStop = () => job.abort(stopping.reason);
     stopping.addEventListener("abort", onStop, { once: true });
     const startedAt = new Date();
+    const request: JobRequest = {
+      id: requestId,
+      deadline: startedAt.getTime() + predictTimeoutMs,
+      headers: runRequest.headers ?? NO_HEADERS,
+    };
     const work = batcher
-      ? batcher.submit(input, job.signal)
+      ? batcher.submit(input, job.signal, { request, trace })
       : executor.run({
           input,
           requestId,
           signal: job.signal,
+          request,
+          traceparent: trace && traceparentOf(trace),
           // Streaming predictors hand each item on; the caller may or may not listen.
           ...(predictor.stream ? { onChunk: (chunk: unknown) => onChunk?.(chunk) } : {}),
         });
@@ -86,7 +103,9 @@ export class PredictionRunner {
       .catch(() => {});
     try {
       const { output, logs } = await raceAbort(work, job.signal);
-      const checked = await this.checkOutput(output);
+      const checked = trace
+        ? await inSpan("output check", () => this.checkOutput(output), { parent: trace })
+        : await this.checkOutput(output);
       const runMs = performance.now() - running;
       metrics?.observePrediction("succeeded", runMs / 1000); // metrics: outcome, run time
       return { output: checked, logs, startedAt, completedAt: new Date(), runMs };

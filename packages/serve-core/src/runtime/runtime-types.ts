@@ -20,6 +20,8 @@ export interface PredictOptions {
   signal?: AbortSignal | undefined;
   /** Names the prediction in logs and `ctx.requestId`. @default a random UUID */
   requestId?: string | undefined;
+  /** Request headers `predict` sees in `ctx.request.headers` (the `requestHeaders` allow-list). @default {} */
+  headers?: Record<string, string> | undefined;
   /** Gets each item of a streaming predictor's output as it comes. */
   onChunk?: ((chunk: unknown) => void) | undefined;
   /**

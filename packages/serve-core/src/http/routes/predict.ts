@@ -1,9 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AnyPredictor } from "../../predictor.js";
+import { inSpan } from "../../tracing/trace-spans.js";
 import { clientSignal } from "../client-signal.js";
 import { leaseFor, modelPaths, withModelHeaders } from "../model-lease.js";
 import { readRequestBody } from "../read-body.js";
+import { allowedRequestHeaders } from "../request-headers.js";
 import { bodyLimits } from "./body-limits.js";
 import { DEFAULT_PLACE, predictionSchemas, type RoutePlace } from "./prediction-schemas.js";
 import type { RouteDeps } from "./route-deps.js";
@@ -59,13 +61,14 @@ export function registerPredictRoute({ app, models, options, receiving }: RouteD
       const { predictor } = runtime;
       // Before the body is read: under overload, refusing must cost next to nothing.
       runtime.refuseWhenFull();
-      const body = await readRequestBody(c, predictor.input, limits);
+      const body = await inSpan("read input", () => readRequestBody(c, predictor.input, limits));
       const read = performance.now();
       // The shadow's own copy: the answer's run moves file bytes to its worker.
       const shadowInput = lease.shadow ? structuredClone(body) : undefined;
-      const input = await runtime.parseInput(body);
+      const input = await inSpan("validate input", () => runtime.parseInput(body));
       const validated = performance.now();
       const requestId: string = c.get("requestId");
+      const headers = allowedRequestHeaders(c, options.requestHeaders);
       const format = predictor.stream ? streamFormatFor(c.req.header("accept")) : undefined;
       if (format) {
         releaseWithStream = true;
@@ -73,7 +76,13 @@ export function registerPredictRoute({ app, models, options, receiving }: RouteD
           format,
           (onChunk) =>
             runtime
-              .predict(input, { requestId, signal: clientSignal(c), onChunk, arrivedAt: start })
+              .predict(input, {
+                requestId,
+                signal: clientSignal(c),
+                onChunk,
+                arrivedAt: start,
+                headers,
+              })
               .finally(lease.release),
           requestId,
         );
@@ -83,6 +92,7 @@ export function registerPredictRoute({ app, models, options, receiving }: RouteD
         requestId,
         signal: clientSignal(c),
         arrivedAt: start,
+        headers,
       });
       void models.shadow(lease, shadowInput, outcome.output, requestId);
       setServerTiming(c, {

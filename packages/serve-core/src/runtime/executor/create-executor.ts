@@ -3,6 +3,7 @@ import type { Logger } from "../../logger.js";
 import type { PredictorMetrics } from "../../metrics/predictor-metrics.js";
 import type { ResolvedServeOptions } from "../../options.js";
 import type { AnyPredictor } from "../../predictor.js";
+import { projectRootOf, resolveWeightsSettings } from "../../weights/weights-settings.js";
 import type { Executor } from "./executor.js";
 import { InlineExecutor } from "./inline-executor.js";
 import { PredictorHost } from "./predictor-host.js";
@@ -23,11 +24,20 @@ export function createExecutor({
   log,
   predictorMetrics,
 }: ExecutorDeps): Executor {
+  const moduleUrl = options.predictorModule ?? predictor.moduleUrl;
+  const projectRoot = moduleUrl === undefined ? undefined : projectRootOf(moduleUrl);
+  const weights = resolveWeightsSettings({ projectRoot, weightsDir: options.weightsDir });
   if (options.workers === 0) {
-    const host = new PredictorHost({ predictor, log, workerIndex: 0, metrics: predictorMetrics });
+    const host = new PredictorHost({
+      predictor,
+      log,
+      workerIndex: 0,
+      metrics: predictorMetrics,
+      weights,
+      projectRoot,
+    });
     return new InlineExecutor(host, options.maxConcurrency);
   }
-  const moduleUrl = options.predictorModule ?? predictor.moduleUrl;
   if (!moduleUrl) {
     throw new ServeError(
       "INTERNAL",
@@ -46,5 +56,7 @@ export function createExecutor({
     maxOldSpaceMb: options.workerMaxOldSpaceMb,
     restart: options.workerRestart,
     predictorMetrics,
+    weights,
+    projectRoot,
   });
 }

@@ -32,6 +32,21 @@ export interface PredictionJob {
    * AsyncIterable) yields it; the job's output is then the array of all items.
    */
   onChunk?: (chunk: unknown) => void;
+  /** W3C `traceparent` of the span `predict`'s span is a child of; only when tracing is on. */
+  traceparent?: string | undefined;
+  /** What `ctx.request` tells `predict`. @default just the request id */
+  request?: JobRequest | undefined;
+  /** In a batch, one per input: `ctx.requests` of `predictBatch`. */
+  requests?: JobRequest[] | undefined;
+}
+
+/** The request behind a job, as it crosses to a worker thread (`ctx.request` is made from it). */
+export interface JobRequest {
+  id: string;
+  /** When the prediction times out, in ms since the epoch. */
+  deadline?: number | undefined;
+  /** The request headers `requestHeaders` allows, lower-cased names. */
+  headers: Record<string, string>;
 }
 
 export interface JobResult {

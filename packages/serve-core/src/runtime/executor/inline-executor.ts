@@ -1,6 +1,6 @@
 import type { Executor, ExecutorState, JobResult, PredictionJob } from "./executor.js";
 import type { PredictorHost } from "./predictor-host.js";
-import { pendingSetupReport, type SetupReport } from "./setup-report.js";
+import { appendSetupLog, pendingSetupReport, type SetupReport } from "./setup-report.js";
 
 /**
  * Runs predictions on the HTTP thread. Right for light or I/O-bound
@@ -23,7 +23,9 @@ export class InlineExecutor implements Executor {
 
   async start(): Promise<void> {
     this.setup = { ...pendingSetupReport(), started_at: new Date().toISOString() };
-    this.setup = await this.host.setup(this.shutdown.signal);
+    this.setup = await this.host.setup(this.shutdown.signal, (line) => {
+      this.setup = appendSetupLog(this.setup, line);
+    });
     this.state = this.setup.status === "succeeded" ? "READY" : "SETUP_FAILED";
   }
 

@@ -1,8 +1,12 @@
 import { CapturingLogger, type Logger } from "../../logger.js";
 import type { PredictorMetrics } from "../../metrics/predictor-metrics.js";
 import type { AnyPredictor } from "../../predictor.js";
+import { endSpan, withSpan } from "../../tracing/trace-spans.js";
+import type { WeightsSettings } from "../../weights/weights-settings.js";
 import type { JobResult, PredictionJob } from "./executor.js";
+import { predictRequests, startPredictSpan } from "./predict-request.js";
 import type { SetupReport } from "./setup-report.js";
+import { setupWeights } from "./setup-weights.js";
 
 export interface PredictorHostOptions {
   predictor: AnyPredictor;
@@ -11,6 +15,10 @@ export interface PredictorHostOptions {
   workerIndex: number;
   /** `ctx.metrics` in setup and predict: the app's registry inline, forwarding from a worker. */
   metrics: PredictorMetrics;
+  /** Where `ctx.weights` looks for files. */
+  weights: WeightsSettings;
+  /** The predictor project's root, whose `weights.lock` is checked before setup. */
+  projectRoot: string | undefined;
 }
 
 /**
@@ -22,15 +30,16 @@ export class PredictorHost {
 
   constructor(private readonly options: PredictorHostOptions) {}
 
-  /** Runs `setup` and reports how it went; never throws. */
-  async setup(signal: AbortSignal): Promise<SetupReport> {
+  /** Runs `setup` and reports how it went, each log line to `onLog` as it comes; never throws. */
+  async setup(signal: AbortSignal, onLog?: (line: string) => void): Promise<SetupReport> {
     const started_at = new Date().toISOString();
     const { predictor, workerIndex, metrics } = this.options;
     // No `worker` key here: a pool worker's logger carries it already, and a
     // second one would be a duplicate JSON key that strict log ingesters refuse.
-    const log = new CapturingLogger(this.options.log.child({ phase: "setup" }));
+    const log = new CapturingLogger(this.options.log.child({ phase: "setup" }), onLog);
     try {
-      this.state = await predictor.setup?.({ log, signal, workerIndex, metrics });
+      const weights = setupWeights({ ...this.options, log, signal });
+      this.state = await predictor.setup?.({ log, signal, workerIndex, metrics, weights });
       return {
         started_at,
         completed_at: new Date().toISOString(),
@@ -49,14 +58,29 @@ export class PredictorHost {
     }
   }
 
-  /** Runs `predict`; errors are thrown as-is for the caller to classify. */
+  /** Runs `predict` (in a `predict` span when tracing); errors are thrown as-is for the caller to classify. */
   async predict(job: PredictionJob): Promise<JobResult> {
+    const span = startPredictSpan(job, this.options.predictor, this.options.workerIndex);
+    if (span === undefined) return this.runPredict(job);
+    try {
+      // Active meanwhile: the predictor's own spans and log lines join it.
+      const result = await withSpan(span, () => this.runPredict(job));
+      endSpan(span);
+      return result;
+    } catch (error) {
+      endSpan(span, error);
+      throw error;
+    }
+  }
+
+  private async runPredict(job: PredictionJob): Promise<JobResult> {
     const log = new CapturingLogger(this.options.log.child({ request_id: job.requestId }));
     const ctx = {
       state: this.state,
       log,
       signal: job.signal,
       requestId: job.requestId,
+      ...predictRequests(job, this.options.predictor),
       metrics: this.options.metrics,
     };
     if (job.batch) {

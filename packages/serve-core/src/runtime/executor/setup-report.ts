@@ -9,6 +9,11 @@ export interface SetupReport {
   error?: string;
 }
 
+/** `report` with one more log line, as setup writes it. */
+export function appendSetupLog(report: SetupReport, line: string): SetupReport {
+  return { ...report, logs: report.logs ? `${report.logs}\n${line}` : line };
+}
+
 export function pendingSetupReport(): SetupReport {
   return { started_at: null, completed_at: null, status: "starting", logs: "" };
 }

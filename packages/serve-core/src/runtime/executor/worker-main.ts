@@ -4,6 +4,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { createLogger } from "../../logger.js";
 import { forwardPredictorMetrics } from "../../metrics/predictor-metrics.js";
 import { type AnyPredictor, isPredictor } from "../../predictor.js";
+import { startTracing } from "../../tracing/start-tracing.js";
 import { PredictorHost } from "./predictor-host.js";
 import {
   type FromWorker,
@@ -20,6 +21,16 @@ const log = createLogger({ level: boot.logLevel, name: boot.predictorName }).chi
   worker: boot.workerIndex,
 });
 const running = new Map<number, AbortController>();
+// Each worker traces on its own (its spans join the request's through the run message's
+// traceparent), from the same OTEL_* environment as the main thread; undefined when off.
+const tracing = startTracing({
+  serviceName: boot.predictorName,
+  serviceVersion: boot.predictorVersion,
+  log,
+}).catch((error: unknown) => {
+  log.warn({ err: error }, "could not start tracing in this worker; it runs untraced");
+  return undefined;
+});
 
 function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
@@ -42,12 +53,15 @@ async function loadPredictor(): Promise<AnyPredictor> {
 }
 
 async function main(): Promise<void> {
+  await tracing;
   let host: PredictorHost;
   try {
     host = new PredictorHost({
       predictor: await loadPredictor(),
       log,
       workerIndex: boot.workerIndex,
+      weights: boot.weights,
+      projectRoot: boot.projectRoot,
       // ctx.metrics calls go to the main thread, which owns the registry.
       metrics: forwardPredictorMetrics((call) => send({ type: "metric", call })),
     });
@@ -67,6 +81,13 @@ async function main(): Promise<void> {
     return;
   }
   port.on("message", (message: ToWorker) => {
+    if (message.type === "flush-traces") {
+      void tracing
+        .then((t) => t?.forceFlush())
+        .catch(() => {})
+        .finally(() => send({ type: "traces-flushed" }));
+      return;
+    }
     if (message.type === "abort") {
       running.get(message.id)?.abort();
       return;
@@ -77,6 +98,9 @@ async function main(): Promise<void> {
       .predict({
         input: message.input,
         requestId: message.requestId,
+        traceparent: message.traceparent,
+        request: message.request,
+        requests: message.requests,
         signal: controller.signal,
         ...(message.batch ? { batch: true } : {}),
         ...(message.stream
@@ -97,7 +121,9 @@ async function main(): Promise<void> {
       )
       .finally(() => running.delete(message.id));
   });
-  const report = await host.setup(new AbortController().signal);
+  const report = await host.setup(new AbortController().signal, (line) =>
+    send({ type: "setup-log", line }),
+  );
   send({ type: "setup", report });
 }
 

@@ -1,6 +1,6 @@
 import { ServeError } from "../../errors.js";
-import type { Logger, LogLevel } from "../../logger.js";
-import type { MetricCall, PredictorMetrics } from "../../metrics/predictor-metrics.js";
+import type { MetricCall } from "../../metrics/predictor-metrics.js";
+import { tracingEnabled } from "../../tracing/tracing-state.js";
 import type {
   Executor,
   ExecutorState,
@@ -8,15 +8,18 @@ import type {
   PredictionJob,
   WorkerCounts,
 } from "./executor.js";
+import { flushWorkerTraces } from "./flush-worker-traces.js";
 import { POOL_WORKER_MARK } from "./pool-worker-context.js";
+import { DEFAULT_RESTART_POLICY, RestartBackoff } from "./restart-backoff.js";
 import {
-  DEFAULT_RESTART_POLICY,
-  RestartBackoff,
-  type WorkerRestartPolicy,
-} from "./restart-backoff.js";
-import { mergeSetupReports, pendingSetupReport, type SetupReport } from "./setup-report.js";
+  appendSetupLog,
+  mergeSetupReports,
+  pendingSetupReport,
+  type SetupReport,
+} from "./setup-report.js";
 import { startWorker } from "./start-worker.js";
 import { setWorkerOldSpaceFloor } from "./worker-heap.js";
+import type { WorkerPoolOptions } from "./worker-pool-options.js";
 import { type FromWorker, fromWireBatch, fromWireError } from "./worker-protocol.js";
 import {
   newSlot,
@@ -26,27 +29,6 @@ import {
   type Slot,
   sendJob,
 } from "./worker-slot.js";
-
-export interface WorkerPoolOptions {
-  /** URL of the module that exports the predictor. */
-  moduleUrl: string;
-  predictorName: string;
-  predictorVersion: string;
-  /** Number of worker threads; each runs one prediction at a time. */
-  size: number;
-  log: Logger;
-  logLevel: LogLevel;
-  /** How long a worker may ignore an abort before it is terminated and replaced. */
-  abortGraceMs: number;
-  /** See `setWorkerOldSpaceFloor`; 0 leaves the workers the command line's size, or V8's default. */
-  oldSpaceMb: number;
-  /** Each worker's heap limit (`resourceLimits.maxOldGenerationSizeMb`); 0 leaves V8's default. @default 0 */
-  maxOldSpaceMb?: number;
-  /** Retries of a crashed worker's replacement. @default { attempts: 5, initialDelayMs: 1_000, maxDelayMs: 30_000 } */
-  restart?: WorkerRestartPolicy;
-  /** Replays the `ctx.metrics` calls workers forward. */
-  predictorMetrics: PredictorMetrics;
-}
 
 /**
  * A pool of `worker_threads`, each importing the predictor module and running
@@ -144,6 +126,9 @@ export class WorkerPool implements Executor {
       releaseSlot(slot);
       pending?.reject(poolStoppedError());
     }
+    // The workers' last `predict` spans are sent before their threads go.
+    if (tracingEnabled())
+      await Promise.all(this.slots.map((slot) => flushWorkerTraces(slot.worker)));
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
   }
 
@@ -157,6 +142,8 @@ export class WorkerPool implements Executor {
         predictorVersion: this.options.predictorVersion,
         workerIndex: index,
         logLevel: this.options.logLevel,
+        weights: this.options.weights,
+        projectRoot: this.options.projectRoot,
       },
       this.options.maxOldSpaceMb ?? 0,
     );
@@ -168,11 +155,16 @@ export class WorkerPool implements Executor {
           this.recordMetric(message.call, index);
           return;
         }
+        if (message.type === "setup-log") {
+          slot.setup = appendSetupLog(slot.setup, message.line);
+          return;
+        }
         if (message.type === "setup") {
           this.onSetup(slot, message.report);
           resolve();
           return;
         }
+        if (message.type === "traces-flushed") return;
         if (message.type === "chunk") {
           if (slot.current?.id === message.id) slot.current.job.onChunk?.(message.chunk);
           return;

@@ -2,6 +2,8 @@ import type { ErrorCode } from "../../errors.js";
 import { ServeError } from "../../errors.js";
 import type { LogLevel } from "../../logger.js";
 import type { MetricCall } from "../../metrics/predictor-metrics.js";
+import type { WeightsSettings } from "../../weights/weights-settings.js";
+import type { JobRequest } from "./executor.js";
 import type { POOL_WORKER_MARK } from "./pool-worker-context.js";
 import type { SetupReport } from "./setup-report.js";
 
@@ -15,6 +17,10 @@ export interface WorkerBoot {
   predictorVersion: string;
   workerIndex: number;
   logLevel: LogLevel;
+  /** Where `ctx.weights` looks for and downloads files, resolved once in the main thread. */
+  weights: WeightsSettings;
+  /** The predictor project's root, whose `weights.lock` setup checks. */
+  projectRoot: string | undefined;
 }
 
 /** Messages from the pool to a worker. */
@@ -26,13 +32,22 @@ export type ToWorker =
       requestId: string;
       batch?: boolean;
       stream?: boolean;
+      /** The parent of the worker's `predict` span, when tracing is on. */
+      traceparent?: string;
+      request?: JobRequest;
+      requests?: JobRequest[];
     }
-  | { type: "abort"; id: number };
+  | { type: "abort"; id: number }
+  // Sends the spans the worker's tracer still holds, before the pool terminates it.
+  | { type: "flush-traces" };
 
 /** Messages from a worker to the pool. */
 export type FromWorker =
   | { type: "setup"; report: SetupReport }
+  // A line setup logged, sent as it is written so /health shows progress (downloads) while setup runs.
+  | { type: "setup-log"; line: string }
   | { type: "chunk"; id: number; chunk: unknown }
+  | { type: "traces-flushed" }
   | { type: "result"; id: number; output: unknown; logs: string }
   | { type: "failure"; id: number; error: WireError; logs: string }
   // A predictor's ctx.metrics call, recorded in the main thread's registry.

@@ -73,6 +73,9 @@ export function sendJob(slot: Slot, pending: PendingJob, policy: AbortPolicy): b
     requestId,
     batch: pending.job.batch,
     stream: pending.job.onChunk !== undefined,
+    ...(pending.job.traceparent === undefined ? {} : { traceparent: pending.job.traceparent }),
+    ...(pending.job.request === undefined ? {} : { request: pending.job.request }),
+    ...(pending.job.requests === undefined ? {} : { requests: pending.job.requests }),
   };
   try {
     slot.worker.postMessage(message, transferables(input));
