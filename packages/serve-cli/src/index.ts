@@ -108,3 +108,13 @@ export { type BenchOptions, bench } from "./load/run-bench.js";
 export { type LoadedTarget, loadTarget, splitTarget } from "./load-target.js";
 export { createProgram } from "./program.js";
 export { type DependencySpecs, projectFiles } from "./templates/project-files.js";
+export { type ImageWeightsFile, imageWeights } from "./weights/image-weights.js";
+export { type LockPlan, lockChanges, planWeightsLocks } from "./weights/lock-plan.js";
+export { type PullResult, pullWeights } from "./weights/pull-weights.js";
+export {
+  loadTargetWeights,
+  type PredictorWeights,
+  type TargetWeightsOptions,
+} from "./weights/target-weights.js";
+export { type VerifyRow, verifyWeights } from "./weights/verify-weights.js";
+export { type WeightsStatusRow, weightsStatus } from "./weights/weights-status.js";

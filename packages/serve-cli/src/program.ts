@@ -56,6 +56,11 @@ export const COMMANDS: {
     load: async () => (await import("./commands/bench.js")).registerBenchCommand,
   },
   {
+    name: "weights",
+    summary: "Pull, inspect, verify and lock the weight files predictors declare",
+    load: async () => (await import("./commands/weights.js")).registerWeightsCommand,
+  },
+  {
     name: "build",
     summary: "Build a container image of a predictor (docker, podman or buildah)",
     load: async () => (await import("./commands/build.js")).registerBuildCommands,

@@ -8,6 +8,7 @@ import { detectContainerTool } from "../container/detect-container-tool.js";
 import { DEFAULT_BASE_IMAGE } from "../container/dockerfile.js";
 import { gpuInstallProblem } from "../gpu-install-check.js";
 import { type LoadedTarget, loadTarget } from "../load-target.js";
+import { targetImageWeights } from "../weights/image-weights.js";
 import { openApi } from "./openapi.js";
 
 export interface BuildOptions {
@@ -37,11 +38,18 @@ export interface BuildResult {
 
 async function contextFor(
   loaded: LoadedTarget,
-  options: BuildOptions,
+  options: BuildOptions & { pullWeights?: boolean },
   outDir: string,
 ): Promise<BuildContext> {
   const doc = await openApi({ target: loaded.file });
+  // Declared weights go into the image's weights layer: `build` pulls missing ones, `dockerfile` only looks.
+  const declaredWeights = await targetImageWeights({
+    target: options.target,
+    pull: options.pullWeights ?? false,
+    onLine: options.onOutput,
+  });
   return prepareBuildContext({
+    declaredWeights,
     loaded,
     outDir,
     port: loaded.config.port ?? 8000,
@@ -74,7 +82,7 @@ export async function buildImage(options: BuildOptions): Promise<BuildResult> {
   const contextDir =
     options.contextDir ?? mkdtempSync(join(tmpdir(), `servekit-build-${loaded.predictor.name}-`));
   try {
-    const context = await contextFor(loaded, options, contextDir);
+    const context = await contextFor(loaded, { ...options, pullWeights: true }, contextDir);
     const baseImage = context.spec.baseImage ?? DEFAULT_BASE_IMAGE;
     options.onOutput?.(
       `→ building ${image} with ${tool.name} on base image ${baseImage}` +

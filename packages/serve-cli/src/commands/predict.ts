@@ -36,7 +36,7 @@ export async function predict(options: PredictOptions): Promise<unknown> {
 }
 
 async function predictLocal(options: PredictOptions): Promise<unknown> {
-  const { predictor } = await loadTarget(options.target, options.cwd);
+  const { predictor, config, serveOptions } = await loadTarget(options.target, options.cwd);
   const fields = fieldsFromPredictor(predictor);
   const input = await parseInputArgs(options.inputs, fields, options.cwd);
   checkRequiredInputs(input, fields);
@@ -45,7 +45,13 @@ async function predictLocal(options: PredictOptions): Promise<unknown> {
     name: predictor.name,
     destination: "stderr",
   });
-  const app = createApp(predictor, { workers: 0, logger: log });
+  // Only where setup finds its files carries over from the config: the rest is about serving.
+  const weightsDir = serveOptions.weightsDir ?? config.weightsDir;
+  const app = createApp(predictor, {
+    workers: 0,
+    logger: log,
+    ...(weightsDir === undefined ? {} : { weightsDir }),
+  });
   try {
     await app.lifecycle.ready;
     const health = app.lifecycle.health();

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -230,5 +231,151 @@ describe("prepareBuildContext for pnpm and yarn projects", () => {
       managerMajor: 3,
       yarnPath: ".yarn/releases/yarn-3.8.7.cjs",
     });
+  });
+});
+
+describe("prepareBuildContext with weights", () => {
+  const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+
+  /** A file outside the project, like a cache entry. */
+  function cached(name: string, content: string): string {
+    const dir = mkdtempSync(join(tmpdir(), "servekit-context-cache-"));
+    made.push(dir);
+    writeFileSync(join(dir, name), content);
+    return join(dir, name);
+  }
+
+  function withWeights(
+    dir: string,
+    declaredWeights: { fileName: string; path?: string; declaredBy: string; sha256: string }[],
+    buildWeights: string[] = [],
+  ) {
+    const target = loaded(dir);
+    target.config.build = { weights: buildWeights, env: {} };
+    return prepareBuildContext({
+      loaded: target,
+      outDir: join(dir, "..", "context"),
+      port: 8000,
+      declaredWeights,
+    });
+  }
+
+  it("copies declared files into weights/ under their file names, in a layer before the code", () => {
+    const dir = project(npmProject);
+    const model = cached("3f2a", "model bytes");
+    const ctx = withWeights(dir, [
+      { fileName: "model.onnx", path: model, declaredBy: "echo@1 model", sha256: "ab".repeat(32) },
+    ]);
+    expect(readFileSync(join(ctx.dir, "weights/model.onnx"), "utf8")).toBe("model bytes");
+    expect(ctx.weights).toEqual([model]);
+    const dockerfile = readFileSync(ctx.dockerfile, "utf8").split("\n");
+    const layer = dockerfile.indexOf("COPY weights/ /srv/weights/");
+    expect(layer).toBeGreaterThan(0);
+    expect(layer).toBeLessThan(
+      dockerfile.findIndex((line) => line.startsWith("COPY --from=builder")),
+    );
+    expect(dockerfile.join("\n")).toContain('SERVEKIT_WEIGHTS_DIR="/srv/weights"');
+  });
+
+  it("keeps build.weights working beside declared files, and leaves the project's weights/ out of the app", () => {
+    const dir = project({
+      ...npmProject,
+      "weights/model.onnx": "project copy",
+      "extra/labels.txt": "cat\ndog\n",
+    });
+    const ctx = withWeights(
+      dir,
+      [
+        {
+          fileName: "model.onnx",
+          path: join(dir, "weights/model.onnx"),
+          declaredBy: "echo@1 model",
+        },
+      ],
+      ["extra/labels.txt"],
+    );
+    expect(readFileSync(join(ctx.dir, "weights/model.onnx"), "utf8")).toBe("project copy");
+    expect(readFileSync(join(ctx.dir, "weights/labels.txt"), "utf8")).toBe("cat\ndog\n");
+    expect(existsSync(join(ctx.dir, "app/weights/model.onnx"))).toBe(false);
+    expect(existsSync(join(ctx.dir, "app/extra/labels.txt"))).toBe(false);
+  });
+
+  it("refuses two different files with one name, saying to rename one", () => {
+    const dir = project({ ...npmProject, "model.onnx": "from build.weights" });
+    const declared = [
+      {
+        fileName: "model.onnx",
+        path: cached("a1", "x"),
+        declaredBy: "echo@1 model",
+        sha256: sha("x"),
+      },
+    ];
+    expect(() => withWeights(dir, declared, ["model.onnx"])).toThrow(
+      /two different weight files are named model\.onnx \(echo@1 model; build\.weights in .*serve\.config\.ts\).*rename one or drop it from build\.weights/,
+    );
+  });
+
+  it("copies a file once when build.weights lists the declared file itself", () => {
+    const dir = project({ ...npmProject, "model.onnx": "same bytes" });
+    const declared = [
+      {
+        fileName: "model.onnx",
+        path: cached("b2", "same bytes"),
+        declaredBy: "echo@1 model",
+        sha256: sha("same bytes"),
+      },
+    ];
+    const ctx = withWeights(dir, declared, ["model.onnx"]);
+    expect(ctx.weights).toEqual([declared[0]?.path]);
+    expect(readFileSync(join(ctx.dir, "weights/model.onnx"), "utf8")).toBe("same bytes");
+  });
+
+  it("writes the weights layer into a Dockerfile preview even before the files are pulled", () => {
+    const dir = project(npmProject);
+    const ctx = withWeights(dir, [
+      { fileName: "model.onnx", declaredBy: "echo@1 model", sha256: "ab".repeat(32) },
+    ]);
+    expect(ctx.spec.hasWeights).toBe(true);
+    expect(readFileSync(ctx.dockerfile, "utf8")).toContain("COPY weights/ /srv/weights/");
+    expect(ctx.weights).toEqual([]);
+  });
+
+  it("has no weights layer when nothing declares or lists weights", () => {
+    const ctx = withWeights(project(npmProject), []);
+    expect(ctx.spec.hasWeights).toBe(false);
+    expect(readFileSync(ctx.dockerfile, "utf8")).not.toContain("SERVEKIT_WEIGHTS_DIR");
+  });
+
+  it("copies weights.lock into the app even when `files` and .dockerignore leave it out", () => {
+    const lock = `${JSON.stringify({ lockfileVersion: 1, predictors: {} })}\n`;
+    const dir = project({
+      ...npmProject,
+      "package.json": { ...manifest, files: ["lib"] },
+      ".dockerignore": "*.lock\n",
+      "weights.lock": lock,
+    });
+    const { dir: ctx } = context(dir);
+    expect(readFileSync(join(ctx, "app/weights.lock"), "utf8")).toBe(lock);
+  });
+
+  it("copies weights.lock of a pnpm workspace package into the app", () => {
+    const dir = project({
+      "pnpm-workspace.yaml": "packages:\n  - apps/*\n",
+      "package.json": { name: "root", private: true },
+      "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
+      "apps/echo/package.json": { name: "echo", dependencies: {} },
+      "apps/echo/serve.config.ts": "export default {};\n",
+      "apps/echo/predictor.ts": "export {};\n",
+      "apps/echo/weights.lock": "{}\n",
+      "apps/echo/weights/model.onnx": "not in the app layer",
+    });
+    const target = loaded(join(dir, "apps/echo"));
+    const ctx = prepareBuildContext({
+      loaded: target,
+      outDir: join(dir, "..", "context"),
+      port: 8000,
+    });
+    expect(existsSync(join(ctx.dir, "app/apps/echo/weights.lock"))).toBe(true);
+    expect(existsSync(join(ctx.dir, "app/apps/echo/weights"))).toBe(false);
   });
 });

@@ -10,6 +10,8 @@ import {
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { CliError } from "../cli-error.js";
 import type { LoadedTarget } from "../load-target.js";
+import type { ImageWeightsFile } from "../weights/image-weights.js";
+import { lockFile, writeWeightsLayer } from "../weights/weights-layer.js";
 import { appFiles } from "./app-files.js";
 import { generateDockerfile, generateDockerignore } from "./dockerfile.js";
 import type { DockerfileSpec } from "./dockerfile-spec.js";
@@ -25,13 +27,18 @@ export interface BuildContextOptions {
   openapi?: string;
   gpu?: boolean;
   baseImage?: string;
+  /**
+   * Files the predictors declare in `weights` (see `imageWeights`): copied
+   * into the weights layer under their file names, beside `build.weights`.
+   */
+  declaredWeights?: readonly ImageWeightsFile[];
 }
 
 export interface BuildContext {
   dir: string;
   dockerfile: string;
   spec: DockerfileSpec;
-  /** Weight files copied into the image. */
+  /** Weight files copied into the image (`build.weights` and the declared ones). */
   weights: string[];
 }
 
@@ -79,28 +86,26 @@ export function prepareBuildContext(options: BuildContextOptions): BuildContext 
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
 
-  const weights = (loaded.config.build?.weights ?? []).map((file) => resolve(configDir, file));
+  const buildWeights = (loaded.config.build?.weights ?? []).map((file) => resolve(configDir, file));
+  const declared = options.declaredWeights ?? [];
+  // Weights have their own layer: the app layer leaves out every copy that lies in the project.
+  const weights = [...buildWeights, ...declared.flatMap((file) => (file.path ? [file.path] : []))];
   const spec: DockerfileSpec =
     kind.kind === "pnpm-workspace"
-      ? pnpmWorkspaceContext(kind.root, packageDir, dir, options)
+      ? pnpmWorkspaceContext({ root: kind.root, packageDir, dir, options, weights })
       : projectContext({ kind, packageDir, dir, options, weights });
 
-  if (weights.length > 0) {
-    mkdirSync(join(dir, "weights"));
-    for (const file of weights) {
-      if (!existsSync(file)) {
-        throw new CliError(
-          `weight file ${file} (from build.weights in ${loaded.configFile}) does not exist`,
-        );
-      }
-      cpSync(file, join(dir, "weights", basename(file)));
-    }
-  }
-  spec.hasWeights = weights.length > 0;
+  const copied = writeWeightsLayer({
+    contextDir: dir,
+    buildWeights,
+    declared,
+    configFile: loaded.configFile,
+  });
+  spec.hasWeights = buildWeights.length > 0 || declared.length > 0;
   const dockerfile = generateDockerfile(spec);
   writeFileSync(join(dir, "Dockerfile"), dockerfile);
   writeFileSync(join(dir, ".dockerignore"), generateDockerignore());
-  return { dir, dockerfile: join(dir, "Dockerfile"), spec, weights };
+  return { dir, dockerfile: join(dir, "Dockerfile"), spec, weights: copied };
 }
 
 function baseSpec(options: BuildContextOptions): Omit<DockerfileSpec, "packageManager"> {
@@ -133,20 +138,15 @@ function insidePaths(dir: string, absolute: readonly string[]): string[] {
 }
 
 function pnpmWorkspaceContext(
-  root: string,
-  packageDir: string,
-  dir: string,
-  options: BuildContextOptions,
+  input: Omit<ProjectContextInput, "kind"> & { root: string },
 ): DockerfileSpec {
+  const { root, packageDir, dir, options } = input;
   const all = workspacePackages(root);
   const target = all.find((p) => resolve(p.dir) === resolve(packageDir));
   if (!target) throw new CliError(`${packageDir} is not a package of the workspace at ${root}`);
   const closure = workspaceClosure(target, all);
   const dirs = closure.map((p) => relativeDir(root, p.dir));
   const workspaceYaml = `packages:\n${dirs.map((d) => `  - ${d}`).join("\n")}\n`;
-  const weights = (options.loaded.config.build?.weights ?? []).map((file) =>
-    resolve(dirname(options.loaded.configFile ?? options.loaded.file), file),
-  );
   for (const top of ["app", "manifests"]) {
     mkdirSync(join(dir, top), { recursive: true });
     // Root files the install and the packages' builds read (tsconfigs extend the root one).
@@ -166,8 +166,8 @@ function pnpmWorkspaceContext(
     // Sources, not builds (the image builds them) nor a local weights/ folder (weights get their own layer).
     const files = appFiles({
       projectDir: pkg.dir,
-      alwaysInclude: ["package.json"],
-      exclude: ["weights", ...insidePaths(pkg.dir, [...weights, resolve(options.outDir)])],
+      alwaysInclude: ["package.json", ...lockFile(pkg.dir)],
+      exclude: ["weights", ...insidePaths(pkg.dir, [...input.weights, resolve(options.outDir)])],
       skipDirs: ["dist"],
     });
     copyFiles(pkg.dir, join(dir, "app", rel), files);
@@ -245,6 +245,7 @@ function projectContext(input: ProjectContextInput): DockerfileSpec {
     ...(manifest.files ? { files: manifest.files } : {}),
     alwaysInclude: [
       "package.json",
+      ...lockFile(packageDir),
       ...insidePaths(packageDir, [loaded.file, ...(loaded.configFile ? [loaded.configFile] : [])]),
     ],
     exclude: [
