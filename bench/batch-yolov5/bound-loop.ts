@@ -8,17 +8,17 @@ import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { decodeImage, letterbox } from "@servekit/core/image";
 import { loadSession, warmUp } from "@servekit/core/onnx";
-import { decodeDetections, loadLabels } from "@servekit/example-yolov5/postprocess";
-import { resolveLabels, resolveWeights } from "@servekit/example-yolov5/weights";
+import { COCO_LABELS, decodeDetections } from "@servekit/example-yolov5/postprocess";
 import { Tensor } from "onnxruntime-node";
+import { modelPath } from "../yolov5/weights.js";
 
 const imagePaths = process.argv.slice(2);
 const images = imagePaths.map((path) => readFileSync(path));
-const loaded = await loadSession((await resolveWeights("yolov5n")).path, {
+const loaded = await loadSession(await modelPath("yolov5n"), {
   intraOpNumThreads: 1,
 });
 await warmUp(loaded);
-const labels = await loadLabels((await resolveLabels()).path);
+const labels = [...COCO_LABELS];
 const inputName = loaded.inputs[0]!.name;
 const outputName = loaded.outputs[0]!.name;
 const buffer = new Float32Array(3 * 640 * 640);

@@ -19,6 +19,7 @@ import { ModelRuntime, runBatch } from "@servekit/core";
 import { predictor } from "@servekit/example-yolov5/predictor";
 import { sharedPath } from "@servekit/test-kit";
 import { median, round } from "../stats.js";
+import { benchWeightsDir } from "../yolov5/weights.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
@@ -102,7 +103,11 @@ async function main() {
   const warmFolder = folderOf(images, cores * 4, join(work, "warm"));
   console.error(`cores: ${cores}; ${rows} rows over ${images.length} images; ${rounds} rounds`);
 
-  const runtime = new ModelRuntime(predictor, { workers: cores, logLevel: "warn" });
+  const runtime = new ModelRuntime(predictor, {
+    workers: cores,
+    logLevel: "warn",
+    weightsDir: benchWeightsDir(),
+  });
   await runtime.ready;
   if (runtime.health().status !== "READY") throw new Error(runtime.health().setup.error);
   await runBatch({ runtime, input: warmFolder, output: join(work, "warm.jsonl") });

@@ -2,6 +2,7 @@
 // options the bench sets through the environment (run.ts starts it).
 import { serve } from "@servekit/core";
 import { predictor } from "@servekit/example-yolov5/predictor";
+import { benchWeightsDir } from "../yolov5/weights.js";
 
 await serve(predictor, {
   host: "127.0.0.1",
@@ -10,4 +11,5 @@ await serve(predictor, {
   maxQueue: Number(process.env.MAX_QUEUE),
   queueTimeoutMs: Number(process.env.QUEUE_TIMEOUT_MS),
   logLevel: "info",
+  weightsDir: benchWeightsDir(),
 });

@@ -8,16 +8,16 @@ import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { decodeImage, letterbox } from "@servekit/core/image";
 import { loadSession, warmUp } from "@servekit/core/onnx";
-import { decodeDetections, loadLabels } from "@servekit/example-yolov5/postprocess";
-import { resolveLabels, resolveWeights } from "@servekit/example-yolov5/weights";
+import { COCO_LABELS, decodeDetections } from "@servekit/example-yolov5/postprocess";
 import { Tensor } from "onnxruntime-node";
+import { modelPath } from "./weights.js";
 
 const [mode = "pipeline", threads = "1", imagePath = ""] = process.argv.slice(2);
-const loaded = await loadSession((await resolveWeights("yolov5n")).path, {
+const loaded = await loadSession(await modelPath("yolov5n"), {
   intraOpNumThreads: Number(threads),
 });
 await warmUp(loaded);
-const labels = await loadLabels((await resolveLabels()).path);
+const labels = [...COCO_LABELS];
 const bytes = readFileSync(imagePath);
 const inputName = loaded.inputs[0]!.name;
 const outputName = loaded.outputs[0]!.name;

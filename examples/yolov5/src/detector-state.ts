@@ -1,6 +1,6 @@
 import type { PredictorLogger } from "@servekit/core";
 import { type LoadedSession, loadSession, warmUp } from "@servekit/core/onnx";
-import { formatDownloadProgress, type ModelName, resolveWeights } from "./weights/index.js";
+import type { ModelName } from "./weights.js";
 
 /** One loaded model: its session and the names and size of its input. */
 export interface LoadedModel {
@@ -22,25 +22,26 @@ export interface DetectorState {
   inputInUse: boolean;
 }
 
-/** Resolves, loads and warms up one model. */
-export async function loadModel(name: ModelName, log: PredictorLogger): Promise<LoadedModel> {
-  const weights = await resolveWeights(name, {
-    onProgress: (progress) => log.info(formatDownloadProgress(progress)),
-  });
-  const loaded = await loadSession(weights.path);
+/** Loads and warms up one model from its ONNX file (`ctx.weights.path(name)`). */
+export async function loadModel(
+  name: ModelName,
+  path: string,
+  log: PredictorLogger,
+): Promise<LoadedModel> {
+  const loaded = await loadSession(path);
   const input = loaded.inputs[0];
   const output = loaded.outputs[0];
   if (!input || !output)
-    throw new Error(`${weights.path} has no inputs or outputs; is it a YOLOv5 export?`);
+    throw new Error(`${path} has no inputs or outputs; is it a YOLOv5 export?`);
   const side = input.shape[2];
   if (typeof side !== "number" || input.shape[3] !== side) {
     throw new Error(
-      `${weights.path}: expected a fixed square input [1,3,S,S], got [${input.shape.join(",")}]`,
+      `${path}: expected a fixed square input [1,3,S,S], got [${input.shape.join(",")}]`,
     );
   }
   const ms = await warmUp(loaded);
   log.info(
-    `loaded ${name} from ${weights.source} (${weights.path}), input ${input.type} [${input.shape.join("×")}], warm-up ${ms.toFixed(0)} ms`,
+    `loaded ${name} from ${path}, input ${input.type} [${input.shape.join("×")}], warm-up ${ms.toFixed(0)} ms`,
   );
   return {
     loaded,

@@ -3,7 +3,7 @@ import {
   image,
   invalidField,
   type PredictContext,
-  type PredictorLogger,
+  type SetupContext,
   z,
 } from "@servekit/core";
 import { decodeImage, letterbox } from "@servekit/core/image";
@@ -12,10 +12,11 @@ import { Tensor } from "onnxruntime-node";
 import { compareDetections } from "./agreement.js";
 import { type DetectorState, type LoadedModel, loadModel } from "./detector-state.js";
 import { COCO_LABELS, decodeDetections } from "./postprocess/index.js";
-import { availableModels, MODEL_NAMES, type ModelName } from "./weights/index.js";
+import { availableModels, MODEL_NAMES, type ModelName, weightsOf } from "./weights.js";
 
-// The `model` enum lists the weights found locally; with none found, all of
-// them (setup then downloads what it needs).
+// The `model` enum lists the weights found locally (SERVEKIT_WEIGHTS_DIR,
+// weights/, the cache); with none found, all of them (setup then downloads
+// what it needs, or finds it in the `weightsDir` option).
 const found = await availableModels();
 const MODELS = found.length > 0 ? found : [...MODEL_NAMES];
 const LABELS = [...COCO_LABELS];
@@ -97,7 +98,7 @@ type DetectOutput = z.input<typeof outputSchema>;
 interface Yolov5Variant {
   version: string;
   description: string;
-  /** The weights setup loads and the `model` enum offers. */
+  /** The weights it declares, setup loads and the `model` enum offers. */
   models: readonly ModelName[];
 }
 
@@ -114,7 +115,8 @@ function yolov5Predictor({ version, description, models }: Yolov5Variant) {
     ui: { renderer: "detections", image: "image" },
     input: inputSchema(models),
     output: outputSchema,
-    setup: (ctx) => loadDetector(models, ctx.log),
+    weights: weightsOf(models),
+    setup: (ctx) => loadDetector(models, ctx),
     predict: detect,
     // Per-version histograms in /metrics, to compare a canary's outputs with the primary's.
     outputMetrics: {
@@ -160,10 +162,12 @@ export const fp16 = yolov5Predictor({
 
 async function loadDetector(
   names: readonly ModelName[],
-  log: PredictorLogger,
+  { weights, log }: Pick<SetupContext, "weights" | "log">,
 ): Promise<DetectorState> {
+  // Found or downloaded all at once; then loaded one by one.
+  const paths = await Promise.all(names.map((name) => weights.path(name)));
   const models = new Map<string, LoadedModel>();
-  for (const name of names) models.set(name, await loadModel(name, log));
+  for (const [i, name] of names.entries()) models.set(name, await loadModel(name, paths[i]!, log));
   const side = Math.max(...[...models.values()].map((m) => m.inputSize));
   return {
     models,

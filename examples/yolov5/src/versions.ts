@@ -4,12 +4,14 @@
 // The admin routes that move it take their keys from SERVEKIT_ADMIN_KEYS.
 import { serve } from "@servekit/core";
 import { fp16, fp32 } from "./predictor.js";
+import { sharedModelsDir } from "./shared-models-dir.js";
 
 // Each version has its own pool of this many workers.
 const workers = process.env.WORKERS ? Number(process.env.WORKERS) : "auto";
 const server = await serve([fp32, fp16], {
   port: Number(process.env.PORT) || 8000,
   workers,
+  weightsDir: sharedModelsDir(),
   traffic: { yolov5: { weights: { fp32: 100, fp16: 0 } } },
 });
 await server.ready;

@@ -32,7 +32,6 @@ interface Line {
 function batch(args: string[]) {
   const child = spawn(process.execPath, [CLI, "batch", EXAMPLE, "--workers", "1", ...args], {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, YOLOV5_WEIGHTS_DOWNLOAD: "0" },
   });
   return collectOutput(child, 120_000);
 }

@@ -38,17 +38,16 @@ describe("serve-cli predict without a required file input", () => {
   });
 });
 
-describe("serve-cli openapi on a config whose weights are nowhere", () => {
-  it("prints the document without looking for weights (build.weights is a function only build calls)", async () => {
+describe("serve-cli openapi on a predictor whose weights are nowhere", () => {
+  it("prints the document without looking for or downloading weights (only setup does)", async () => {
     const empty = mkdtempSync(join(tmpdir(), "servekit-no-weights-"));
     try {
       const result = await runCli(["openapi", "examples/yolov5"], {
         cwd: REPO_ROOT,
         env: {
-          YOLOV5_WEIGHTS_DIR: join(empty, "missing"),
+          SERVEKIT_WEIGHTS_DIR: join(empty, "missing"),
           SERVEKIT_SHARED_DIR: join(empty, "no-shared"),
-          YOLOV5_CACHE_DIR: join(empty, "cache"),
-          YOLOV5_WEIGHTS_DOWNLOAD: "0",
+          SERVEKIT_CACHE_DIR: join(empty, "cache"),
         },
       });
       expect(result.stderr).toBe("");

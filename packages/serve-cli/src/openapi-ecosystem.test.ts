@@ -20,7 +20,9 @@ import { BIN, REPO_ROOT } from "../test/run-cli.js";
 async function startServer(targets: string[]): Promise<SpawnedServer> {
   const port = String(await freePort());
   const args = [BIN, "run", ...targets, "--port", port, "--host", "127.0.0.1", "--workers", "1"];
-  return spawnServer(args, { YOLOV5_WEIGHTS_DOWNLOAD: "0" }, 60_000);
+  // The YOLOv5 weights from the team's shared copies, never downloaded.
+  const env = { SERVEKIT_WEIGHTS_DIR: sharedPath("models"), SERVEKIT_OFFLINE: "1" };
+  return spawnServer(args, env, 60_000);
 }
 
 /** A generated client for one running server; closes both afterwards. */

@@ -11,7 +11,7 @@ const BUS = sharedPath("images", "bus.jpg");
 describe("the client against the YOLOv5 example", () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer(yolov5, { workers: 1 });
+    server = await startServer(yolov5, { workers: 1, weightsDir: sharedPath("models") });
   }, 120_000);
   afterAll(() => server?.close());
 
