@@ -80,10 +80,22 @@ describe("downloadWeights", () => {
       files: { "/models/tiny.onnx": body },
       cutFirstAfter: 100_000,
     });
-    const path = await downloadWeights("model", file(), settings, { tuning: fast });
+    const warnings: string[] = [];
+    const log = {
+      debug() {},
+      info() {},
+      warn: (m: string | object) => warnings.push(String(m)),
+      error() {},
+    };
+    const path = await downloadWeights("model", file(), settings, { tuning: fast, log });
     expect(server.requests).toHaveLength(2);
     expect(server.requests[0]?.range).toBeUndefined();
     expect(server.requests[1]?.range).toBe("bytes=100000-");
+    // The log says what happened, so a slow start is explained.
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^download of weights "model" \(tiny\.onnx\) interrupted at \d+% .*retrying in/,
+    );
     expect((await readFile(path)).equals(body)).toBe(true);
   });
 

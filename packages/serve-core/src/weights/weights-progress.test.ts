@@ -30,7 +30,7 @@ describe("progressReport", () => {
     );
     expect(lines[1]).toBe('downloading weights "model" (m.onnx): 10% (1.0 of 10.0 MB)');
     expect(lines.at(-1)).toBe(
-      'downloaded weights "model" (m.onnx): 10.0 MB in 12.0 s, verified, saved to /cache/m.onnx',
+      'downloaded weights "model" (m.onnx): 100% (10.0 MB) in 12.0 s, verified, saved to /cache/m.onnx',
     );
     expect(lines.length).toBeGreaterThanOrEqual(6);
     expect(lines.length).toBeLessThanOrEqual(11);

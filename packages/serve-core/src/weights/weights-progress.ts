@@ -21,6 +21,8 @@ export interface WeightsProgress {
 export interface ProgressReport {
   start(options: { totalBytes: number | undefined; resumedFrom: number }): void;
   advance(receivedBytes: number): void;
+  /** An attempt failed and another follows after `delayMs`. */
+  retrying(options: { reason: string; delayMs: number; failures: number; attempts: number }): void;
   finish(options: { path: string }): void;
 }
 
@@ -81,10 +83,16 @@ export function progressReport(options: {
       log?.info(`downloading ${label}: ${amount(received, totalBytes)}`);
       onProgress?.(snapshot(false));
     },
+    retrying({ reason, delayMs, failures, attempts }) {
+      const at = received > 0 ? ` at ${amount(received, totalBytes)}` : "";
+      log?.warn(
+        `download of ${label} interrupted${at} (${reason}); retrying in ${(delayMs / 1000).toFixed(1)} s (${failures} of ${attempts} failures in a row allowed)`,
+      );
+    },
     finish({ path }) {
       const seconds = ((now() - startedAt) / 1000).toFixed(1);
       log?.info(
-        `downloaded ${label}: ${megabytes(received)} in ${seconds} s, verified, saved to ${path}`,
+        `downloaded ${label}: 100% (${megabytes(received)}) in ${seconds} s, verified, saved to ${path}`,
       );
       onProgress?.(snapshot(true));
     },

@@ -8,7 +8,7 @@ import { WeightsError } from "./weights-error.js";
 import type { ProgressReport } from "./weights-progress.js";
 import { transferToPart } from "./weights-transfer.js";
 
-const quiet: ProgressReport = { start() {}, advance() {}, finish() {} };
+const quiet: ProgressReport = { start() {}, advance() {}, retrying() {}, finish() {} };
 const fast = { attempts: 2, minDelayMs: 10, maxDelayMs: 10 };
 
 describe("transferToPart", () => {

@@ -104,6 +104,7 @@ export async function transferToPart(options: {
         );
       }
       const delay = Math.min(maxDelayMs, minDelayMs * 2 ** (failures - 1));
+      report.retrying({ reason, delayMs: delay, failures, attempts });
       await sleep(delay, undefined, signal ? { signal } : {}).catch(() => {});
     } finally {
       clearTimeout(timer);
