@@ -28,6 +28,8 @@ export default defineConfig({
     "onnx/index": "src/onnx/index.ts",
     "image/index": "src/image/index.ts",
     "testing/index": "src/testing/index.ts",
+    // What `@servekit/core` resolves to inside pool workers (the "servekit-worker" condition).
+    "worker-entry": "src/worker-entry.ts",
     // Loaded by path from the pool (new Worker(new URL("./worker-main.js", ...))), so it
     // must sit in dist/ beside the chunk that holds the pool.
     "worker-main": "src/runtime/executor/worker-main.ts",

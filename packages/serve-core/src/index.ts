@@ -1,4 +1,3 @@
-export { z } from "@hono/zod-openapi";
 export {
   BatchInputError,
   type BatchLine,
@@ -163,3 +162,4 @@ export {
   type WeightsSettings,
 } from "./weights/weights-settings.js";
 export type { DownloadTuning } from "./weights/weights-transfer.js";
+export { z } from "./zod.js";

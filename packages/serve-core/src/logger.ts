@@ -1,6 +1,7 @@
+import { createRequire } from "node:module";
 import { isatty } from "node:tty";
 import pino, { type Logger } from "pino";
-import pretty from "pino-pretty";
+import type pinoPretty from "pino-pretty";
 import { traceLogOptions } from "./tracing/tracing-state.js";
 
 export type { Logger } from "pino";
@@ -51,6 +52,9 @@ export function createLogger(
     ...traceLogOptions,
   };
   if (logFormatFor(fd) === "pretty") {
+    // Loaded only for a terminal: servers in production log JSON, and pool
+    // workers start faster without it.
+    const pretty = createRequire(import.meta.url)("pino-pretty") as typeof pinoPretty;
     return pino(
       settings,
       pretty({

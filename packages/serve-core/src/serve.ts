@@ -1,16 +1,16 @@
 import cluster from "node:cluster";
 import type { AddressInfo } from "node:net";
-import { serve as listen, type ServerType } from "@hono/node-server";
-import { createApp, type ServekitApp } from "./http/app.js";
+import type { ServerType } from "@hono/node-server";
+import { createApp } from "./http/app.js";
 import { runClusterPrimary } from "./http/cluster-primary.js";
 import { clusterWorkerPort, reportReadyToPrimary } from "./http/cluster-worker.js";
 import { trackOpenResponses } from "./http/open-responses.js";
 import type { RunningServer } from "./http/running-server.js";
+import { inertServer } from "./inert-server.js";
 import { createLogger } from "./logger.js";
 import { resolveServeOptions, type ServeOptions } from "./options.js";
 import type { AnyPredictor } from "./predictor.js";
 import { inPoolWorker } from "./runtime/executor/pool-worker-context.js";
-import type { ModelRegistry } from "./runtime/models/model-registry.js";
 import type { ModelEntry } from "./runtime/models/model-types.js";
 import { entryPredictor } from "./runtime/models/version-options.js";
 import { recordTakenOverServe } from "./serve-takeover.js";
@@ -76,6 +76,8 @@ export async function serve(
     return undefined;
   });
   const app = createApp(entries, { ...options, logger: log });
+  // Imported once serving: a module that pool workers import only calls serve() to be taken over.
+  const { serve: listen } = await import("@hono/node-server");
   const server = await new Promise<ServerType>((resolve, reject) => {
     // Node's own limit on receiving a whole request (300 s by default) backs up
     // the body-read timeout, for bodies no route reads (a refused one is discarded).
@@ -164,24 +166,4 @@ export async function serve(
   }
 
   return { app, models: app.models, url, port, ready: app.lifecycle.ready, close };
-}
-
-/**
- * What `serve()` returns where another party serves: inside a pool worker
- * (the worker imported the module for its predictor; the main thread serves),
- * or while `serve-cli run` imports the module (the CLI serves).
- */
-function inertServer(why: string): RunningServer {
-  return {
-    get app(): ServekitApp {
-      throw new Error(why);
-    },
-    get models(): ModelRegistry {
-      throw new Error(why);
-    },
-    url: "",
-    port: 0,
-    ready: Promise.resolve(),
-    close: async () => {},
-  };
 }

@@ -1,6 +1,5 @@
 import { createReadStream } from "node:fs";
 import { basename } from "node:path";
-import { parse } from "csv-parse";
 import { ServeError } from "../errors.js";
 import { BatchInputError } from "./batch-input-error.js";
 import { type BatchRow, failingRow } from "./batch-row.js";
@@ -21,6 +20,8 @@ export function csvRows(
   build: RowInputOptions,
 ): () => AsyncGenerator<BatchRow> {
   return async function* rows() {
+    // Loaded here: only batch jobs over CSV files need it.
+    const { parse } = await import("csv-parse");
     const parser = createReadStream(path).pipe(
       parse({ bom: true, delimiter, relax_column_count: true, skip_empty_lines: true }),
     );

@@ -1,6 +1,11 @@
 import sharp from "sharp";
 import { invalidField } from "../errors.js";
 
+// libvips caches recent operations (up to 50 MiB and 100 of them by default)
+// to reuse their results; every decode here is of a new image, so the cache
+// only held memory (docs/production.md#memory).
+sharp.cache(false);
+
 /** Interleaved 8-bit RGB pixels (HWC), `width × height × 3` bytes. */
 export interface DecodedImage {
   data: Uint8Array;

@@ -126,6 +126,7 @@ describe("resolveSessionOptions", () => {
       interOpNumThreads: 1,
       graphOptimizationLevel: "all",
       executionMode: "sequential",
+      enableMemPattern: false,
     });
   });
 
@@ -133,13 +134,18 @@ describe("resolveSessionOptions", () => {
     const resolved = resolveSessionOptions({
       intraOpNumThreads: 3,
       executionProviders: ["cuda", "cpu"],
-      sessionOptions: { graphOptimizationLevel: "basic", logSeverityLevel: 3 },
+      sessionOptions: {
+        graphOptimizationLevel: "basic",
+        logSeverityLevel: 3,
+        enableMemPattern: true,
+      },
     });
     expect(resolved).toMatchObject({
       intraOpNumThreads: 3,
       executionProviders: ["cuda", "cpu"],
       graphOptimizationLevel: "basic",
       logSeverityLevel: 3,
+      enableMemPattern: true,
     });
   });
 

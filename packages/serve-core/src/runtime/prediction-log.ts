@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { createStream, type RotatingFileStream } from "rotating-file-stream";
+import type * as Rotating from "rotating-file-stream";
+import type { RotatingFileStream } from "rotating-file-stream";
 import type { FileInput } from "../input/file-value.js";
 import type { Logger } from "../logger.js";
 
@@ -43,6 +45,10 @@ export class PredictionLog {
   ) {
     const dir = join(options.dir, model.name, model.version);
     mkdirSync(dir, { recursive: true });
+    // Required here: only servers with a prediction log need it.
+    const { createStream } = createRequire(import.meta.url)(
+      "rotating-file-stream",
+    ) as typeof Rotating;
     this.stream = createStream(
       (time, index) => (time ? `predictions.${index}.jsonl` : "predictions.jsonl"),
       {

@@ -1,14 +1,5 @@
-import {
-  type Attributes,
-  type Context,
-  context,
-  type Link,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from "@opentelemetry/api";
-import { TRACER_NAME, tracingEnabled } from "./tracing-state.js";
+import type { Attributes, Context, Link, Span, SpanKind } from "@opentelemetry/api";
+import { otel, TRACER_NAME, tracingEnabled } from "./tracing-state.js";
 
 /** Attribute names servekit sets on its spans (documented in docs/observability.md). */
 export const SPAN_ATTRIBUTES = {
@@ -38,6 +29,7 @@ export interface SpanOptions {
  */
 export function startSpan(name: string, options: SpanOptions = {}): Span | undefined {
   if (!tracingEnabled()) return undefined;
+  const { context, trace, SpanKind } = otel();
   return trace.getTracer(TRACER_NAME).startSpan(
     name,
     {
@@ -55,7 +47,7 @@ export function endSpan(span: Span | undefined, error?: unknown): void {
   if (error !== undefined) {
     span.recordException(error instanceof Error ? error : String(error));
     span.setStatus({
-      code: SpanStatusCode.ERROR,
+      code: otel().SpanStatusCode.ERROR,
       message: error instanceof Error ? error.message : String(error),
     });
   }
@@ -65,6 +57,7 @@ export function endSpan(span: Span | undefined, error?: unknown): void {
 /** Runs `fn` with `span` active, so its children and log lines join it; just `fn` without a span. */
 export function withSpan<T>(span: Span | undefined, fn: () => T, parent?: Context): T {
   if (span === undefined) return fn();
+  const { context, trace } = otel();
   return context.with(trace.setSpan(parent ?? context.active(), span), fn);
 }
 
@@ -99,12 +92,13 @@ export async function inSpan<T>(
  */
 export function activeTraceContext(): Context | undefined {
   if (!tracingEnabled()) return undefined;
+  const { context, trace } = otel();
   const active = context.active();
   return trace.getSpan(active) === undefined ? undefined : active;
 }
 
 /** A link to the span active in `ctx`, for a span that serves several requests (a batch). */
 export function linkTo(ctx: Context | undefined): Link[] {
-  const spanContext = ctx === undefined ? undefined : trace.getSpanContext(ctx);
+  const spanContext = ctx === undefined ? undefined : otel().trace.getSpanContext(ctx);
   return spanContext === undefined ? [] : [{ context: spanContext }];
 }

@@ -1,5 +1,6 @@
 // Loaded with a dynamic import, and only when tracing is on: a server that
 // does not trace never loads the OpenTelemetry SDK.
+import * as otelApi from "@opentelemetry/api";
 import { context, propagation, type TextMapPropagator, trace } from "@opentelemetry/api";
 import {
   CompositePropagator,
@@ -74,7 +75,7 @@ export function startSdk(options: SdkOptions): SdkHandle {
   });
   // An AsyncLocalStorage context manager: a span started inside another's callback is its child.
   provider.register({ propagator: makePropagator(settings.propagators) });
-  setTracingEnabled(true);
+  setTracingEnabled(true, otelApi);
   return {
     forceFlush: () => provider.forceFlush(),
     async shutdown() {

@@ -1,4 +1,5 @@
-import { type Context, context, ROOT_CONTEXT, type Span, trace } from "@opentelemetry/api";
+import type * as OtelApi from "@opentelemetry/api";
+import type { Context, Span } from "@opentelemetry/api";
 
 /**
  * Whether this thread exports traces. Everything on the request path checks
@@ -6,6 +7,12 @@ import { type Context, context, ROOT_CONTEXT, type Span, trace } from "@opentele
  * more; the SDK is only ever imported once it is switched on.
  */
 let enabled = false;
+
+/**
+ * The OpenTelemetry API, given by the tracing start: a thread that never
+ * traces (every pool worker, unless OTEL_* says so) does not load it.
+ */
+let api: typeof OtelApi | undefined;
 
 /** Name of servekit's tracer (instrumentation scope) in every span it makes. */
 export const TRACER_NAME = "@servekit/core";
@@ -15,32 +22,45 @@ export function tracingEnabled(): boolean {
   return enabled;
 }
 
-/** Switches the per-request span helpers on or off; called by the tracing start and stop only. */
-export function setTracingEnabled(on: boolean): void {
+/** Switches the per-request span helpers on (with the API they use) or off; called by the tracing start and stop only. */
+export function setTracingEnabled(on: boolean, otelApi?: typeof OtelApi): void {
+  if (on && otelApi === undefined)
+    throw new Error("tracing needs the OpenTelemetry API to switch on");
+  api = otelApi ?? api;
   enabled = on;
+}
+
+/** The OpenTelemetry API; only called where tracing is on (so it is loaded). */
+export function otel(): typeof OtelApi {
+  return api!;
 }
 
 /**
  * The W3C `traceparent` of the span active in `ctx`, to cross a thread
  * boundary (whatever `OTEL_PROPAGATORS` says); undefined when off or none.
  */
-export function traceparentOf(ctx: Context = context.active()): string | undefined {
+export function traceparentOf(ctx?: Context): string | undefined {
   if (!enabled) return undefined;
-  const span = trace.getSpanContext(ctx);
+  const { context, trace } = otel();
+  const span = trace.getSpanContext(ctx ?? context.active());
   if (span === undefined || !trace.isSpanContextValid(span)) return undefined;
   return `00-${span.traceId}-${span.spanId}-0${(span.traceFlags & 1).toString(16)}`;
 }
 
 /** The W3C `traceparent` naming `span` as the parent; undefined when off. */
 export function traceparentOfSpan(span: Span): string | undefined {
+  if (!enabled) return undefined;
+  const { trace, ROOT_CONTEXT } = otel();
   return traceparentOf(trace.setSpan(ROOT_CONTEXT, span));
 }
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
-/** The context a `traceparent` (from another thread) names, to parent spans on; ROOT when none. */
-export function contextFromTraceparent(traceparent: string | undefined): Context {
-  if (!enabled || traceparent === undefined) return ROOT_CONTEXT;
+/** The context a `traceparent` (from another thread) names, to parent spans on; ROOT when none, undefined when off. */
+export function contextFromTraceparent(traceparent: string | undefined): Context | undefined {
+  if (!enabled) return undefined;
+  const { trace, ROOT_CONTEXT } = otel();
+  if (traceparent === undefined) return ROOT_CONTEXT;
   const match = TRACEPARENT.exec(traceparent);
   if (!match) return ROOT_CONTEXT;
   return trace.setSpanContext(ROOT_CONTEXT, {
@@ -59,7 +79,7 @@ const NO_FIELDS: Readonly<Record<string, string>> = Object.freeze({});
  */
 export function traceLogFields(): Record<string, string> {
   if (!enabled) return NO_FIELDS as Record<string, string>;
-  const span = trace.getActiveSpan();
+  const span = otel().trace.getActiveSpan();
   if (span === undefined) return NO_FIELDS as Record<string, string>;
   const { traceId, spanId } = span.spanContext();
   return { trace_id: traceId, span_id: spanId };

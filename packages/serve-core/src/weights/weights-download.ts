@@ -1,7 +1,6 @@
 import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import lockfile from "proper-lockfile";
 import type { PredictorLogger } from "../logger.js";
 import { type WeightsFile, weightsFileName } from "./weights-declaration.js";
 import { offlineError, WeightsError } from "./weights-error.js";
@@ -139,6 +138,8 @@ async function acquire(
       });
     }
     try {
+      // Loaded here: only a download needs it, and most starts find their weights.
+      const { default: lockfile } = await import("proper-lockfile");
       return await lockfile.lock(target, {
         realpath: false,
         lockfilePath: `${target}.lock`,

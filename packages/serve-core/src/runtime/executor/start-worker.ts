@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { type ResourceLimits, Worker } from "node:worker_threads";
+import { type ResourceLimits, Worker, type WorkerOptions } from "node:worker_threads";
 import { ServeError } from "../../errors.js";
 import type { WorkerBoot } from "./worker-protocol.js";
 
@@ -33,8 +33,8 @@ export function startWorker(boot: WorkerBoot, maxOldSpaceMb: number): Worker {
     maxOldSpaceMb > 0 ? { maxOldGenerationSizeMb: maxOldSpaceMb } : {};
   const entry = workerEntry();
   const needsTypeScript = TYPESCRIPT.test(entry.pathname) || TYPESCRIPT.test(boot.moduleUrl);
-  if (!needsTypeScript) return new Worker(entry, { workerData: boot, resourceLimits });
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(TS_BOOTSTRAP)}`), {
+  if (!needsTypeScript) return newWorker(entry, { workerData: boot, resourceLimits });
+  return newWorker(new URL(`data:text/javascript,${encodeURIComponent(TS_BOOTSTRAP)}`), {
     workerData: {
       ...boot,
       entry: entry.href,
@@ -42,6 +42,45 @@ export function startWorker(boot: WorkerBoot, maxOldSpaceMb: number): Worker {
     },
     resourceLimits,
   });
+}
+
+/**
+ * Inside a worker, `@servekit/core` resolves to its worker entry (the
+ * "servekit-worker" export condition): what predictor modules need, without
+ * the HTTP server (see worker-entry.ts).
+ */
+const WORKER_CONDITION = "--conditions=servekit-worker";
+
+/** The parent's flags a worker accepts, learnt from the first start. */
+let inheritedFlags: string[] | undefined;
+
+/**
+ * A worker with the parent's Node flags plus {@link WORKER_CONDITION}. Given
+ * explicitly, `execArgv` must hold no V8 or process-wide flags (the
+ * `--initial-old-space-size` the docs advise, say), which Node names in its
+ * error: those are left out, as Node does when a worker inherits them.
+ */
+function newWorker(url: URL, options: WorkerOptions): Worker {
+  if (inheritedFlags !== undefined) {
+    return new Worker(url, { ...options, execArgv: [...inheritedFlags, WORKER_CONDITION] });
+  }
+  try {
+    const worker = new Worker(url, {
+      ...options,
+      execArgv: [...process.execArgv, WORKER_CONDITION],
+    });
+    inheritedFlags = process.execArgv;
+    return worker;
+  } catch (error) {
+    if ((error as { code?: string }).code !== "ERR_WORKER_INVALID_EXEC_ARGV") throw error;
+    const refused = new Set(
+      String((error as Error).message)
+        .replace(/^[^:]*:\s*/, "")
+        .split(/,\s*/),
+    );
+    inheritedFlags = process.execArgv.filter((flag) => !refused.has(flag));
+    return new Worker(url, { ...options, execArgv: [...inheritedFlags, WORKER_CONDITION] });
+  }
 }
 
 function resolveTsxApi(moduleUrl: string): string {
