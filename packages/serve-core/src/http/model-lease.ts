@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { ModelRegistry } from "../runtime/models/model-registry.js";
 import type { ModelLease } from "../runtime/models/model-types.js";
+import { requestHeader } from "./request-header.js";
 
 /** Request header that asks for one version of the model explicitly. */
 export const VERSION_HEADER = "X-Model-Version";
@@ -20,8 +21,8 @@ export function leaseFor(
   options: { routingKey?: string | undefined } = {},
 ): ModelLease {
   const lease = models.lease(c.req.param("name") ?? models.defaultModel, {
-    version: c.req.param("version") ?? (c.req.header(VERSION_HEADER) || undefined),
-    routingKey: options.routingKey ?? (c.req.header(ROUTING_KEY_HEADER) || undefined),
+    version: c.req.param("version") ?? (requestHeader(c, "x-model-version") || undefined),
+    routingKey: options.routingKey ?? (requestHeader(c, "x-routing-key") || undefined),
     requestId: c.get("requestId"),
   });
   c.header("X-Model-Name", lease.name);

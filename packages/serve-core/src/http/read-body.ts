@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { ClientClosedError, ServeError } from "../errors.js";
 import { bodyFormat, parseRequestBody } from "../input/parse-body.js";
 import type { ByteBudget } from "./byte-budget.js";
+import { requestHeader } from "./request-header.js";
 
 /** Limits on reading one request body. */
 export interface BodyLimits {
@@ -30,9 +31,9 @@ export async function readRequestBody(
   limits: BodyLimits | number,
 ): Promise<unknown> {
   const checked = typeof limits === "number" ? { maxBytes: limits } : limits;
-  const declared = Number(c.req.header("content-length"));
+  const declared = Number(requestHeader(c, "content-length"));
   if (declared > checked.maxBytes) throw tooLarge(checked.maxBytes);
-  const contentType = c.req.header("content-type") ?? "";
+  const contentType = requestHeader(c, "content-type") ?? "";
   bodyFormat(contentType); // 415 before a byte of the body is read
   return parseRequestBody(await readBodyBytes(c, checked), contentType, schema);
 }

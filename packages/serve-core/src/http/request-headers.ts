@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { requestHeader } from "./request-header.js";
 
 const NONE: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
@@ -13,7 +14,7 @@ export function allowedRequestHeaders(
   if (allowed.length === 0) return NONE;
   const found: Record<string, string> = {};
   for (const name of allowed) {
-    const value = c.req.header(name);
+    const value = requestHeader(c, name);
     if (value !== undefined) found[name] = value;
   }
   return found;

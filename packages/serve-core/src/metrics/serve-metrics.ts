@@ -137,6 +137,8 @@ export class ServeMetrics {
     gauge("servekit_ready", "1 while predictions are accepted", () => (source.isReady ? 1 : 0));
   }
 
+  private readonly predictionsByStatus = new Map<PredictionStatus, Counter.Internal>();
+
   /** A prediction got a slot after waiting `seconds`. */
   observeQueueWait(seconds: number): void {
     this.queueWait.observe(seconds);
@@ -144,7 +146,13 @@ export class ServeMetrics {
 
   /** A prediction ended; `runSeconds` when it was handed to the predictor. */
   observePrediction(status: PredictionStatus, runSeconds?: number): void {
-    this.predictions.inc({ status });
+    let counter = this.predictionsByStatus.get(status);
+    if (counter === undefined) {
+      // Looked up once per status: prom-client checks the labels on every inc({ status }).
+      counter = this.predictions.labels({ status });
+      this.predictionsByStatus.set(status, counter);
+    }
+    counter.inc();
     if (runSeconds !== undefined) this.predictDuration.observe(runSeconds);
   }
 

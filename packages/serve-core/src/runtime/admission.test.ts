@@ -161,4 +161,20 @@ describe("Admission", () => {
       retryAfterSeconds: 1,
     });
   });
+
+  it("grants a free slot at once with tryAcquire, and leaves a busy or draining one to acquire", async () => {
+    const limiter = admission(1, 10);
+    const release = limiter.tryAcquire();
+    expect(release).toBeTypeOf("function");
+    expect(limiter.active).toBe(1);
+    expect(limiter.tryAcquire()).toBeUndefined();
+    const waiting = limiter.acquire(neverAborted());
+    release?.();
+    // The queued request got the freed slot; tryAcquire does not jump the queue.
+    expect(limiter.tryAcquire()).toBeUndefined();
+    (await waiting)();
+    expect(limiter.active).toBe(0);
+    limiter.drain();
+    expect(limiter.tryAcquire()).toBeUndefined();
+  });
 });

@@ -149,6 +149,19 @@ export class Admission {
   }
 
   /**
+   * A slot now, without waiting: the function that frees it when accepting,
+   * a slot is free and nothing waits; undefined otherwise (then
+   * {@link acquire} waits or refuses). Spares an uncontended request the
+   * abort wiring of waiting.
+   */
+  tryAcquire(): (() => void) | undefined {
+    if (this.stopped || !this.options.executor.accepting) return undefined;
+    if (this.running >= this.capacity || this.waiting.length > 0) return undefined;
+    this.running++;
+    return this.releaser();
+  }
+
+  /**
    * Waits for a free slot; returns the function that frees it. Rejects with
    * 503 when not accepting, when the queue is full (unless `accepted`), or
    * when `timeoutMs` passes first; with the signal's reason if it aborts first.

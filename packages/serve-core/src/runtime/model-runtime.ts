@@ -258,6 +258,11 @@ export class ModelRuntime {
     arrivedAt: number,
     accepted: boolean,
   ): Promise<() => void> {
+    // A free slot needs none of the abort wiring below.
+    if (!signal.aborted && !this.stopping.signal.aborted) {
+      const release = this.admission.tryAcquire();
+      if (release) return release;
+    }
     const timeoutMs = accepted
       ? Number.POSITIVE_INFINITY
       : this.options.queueTimeoutMs - (performance.now() - arrivedAt);

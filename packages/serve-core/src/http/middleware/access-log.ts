@@ -20,14 +20,13 @@ export function accessLog(log: Logger): MiddlewareHandler {
     const start = performance.now();
     await next();
     const ms = Math.round((performance.now() - start) * 10) / 10;
-    log[levelFor(c.res.status, c.req.path)](
-      {
-        request_id: c.get("requestId"),
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        ms,
-      },
+    const path = c.req.path;
+    const status = c.res.status;
+    const level = levelFor(status, path);
+    // Skipped before the line is built when the level is off (pino would drop it anyway).
+    if (!log.isLevelEnabled(level)) return;
+    log[level](
+      { request_id: c.get("requestId"), method: c.req.method, path, status, ms },
       "request",
     );
   };

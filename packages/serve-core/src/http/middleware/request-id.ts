@@ -1,8 +1,23 @@
 import { randomUUID } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
-import { requestId } from "hono/request-id";
+import { requestHeader } from "../request-header.js";
 
-/** Accepts a client's `X-Request-Id` (or makes one), stores it as `requestId` and echoes it back. */
+/** Longest client-given id kept; a longer one is replaced. */
+const MAX_LENGTH = 255;
+/** A client's id is kept only if made of these (no spaces, quotes or separators to break log lines). */
+const UNSAFE = /[^\w\-=]/;
+
+/**
+ * Accepts a client's `X-Request-Id` (or makes one), stores it as `requestId`
+ * and echoes it back: Hono's `requestId()` rules, reading the header
+ * without building the request's web `Headers` (see {@link requestHeader}).
+ */
 export function requestIdMiddleware(): MiddlewareHandler {
-  return requestId({ headerName: "X-Request-Id", generator: () => randomUUID() });
+  return async function requestId(c, next) {
+    let id = requestHeader(c, "x-request-id");
+    if (!id || id.length > MAX_LENGTH || UNSAFE.test(id)) id = randomUUID();
+    c.set("requestId", id);
+    c.header("X-Request-Id", id);
+    await next();
+  };
 }

@@ -5,6 +5,7 @@ import { inSpan } from "../../tracing/trace-spans.js";
 import { clientSignal } from "../client-signal.js";
 import { leaseFor, modelPaths, withModelHeaders } from "../model-lease.js";
 import { readRequestBody } from "../read-body.js";
+import { requestHeader } from "../request-header.js";
 import { allowedRequestHeaders } from "../request-headers.js";
 import { bodyLimits } from "./body-limits.js";
 import { DEFAULT_PLACE, predictionSchemas, type RoutePlace } from "./prediction-schemas.js";
@@ -69,7 +70,7 @@ export function registerPredictRoute({ app, models, options, receiving }: RouteD
       const validated = performance.now();
       const requestId: string = c.get("requestId");
       const headers = allowedRequestHeaders(c, options.requestHeaders);
-      const format = predictor.stream ? streamFormatFor(c.req.header("accept")) : undefined;
+      const format = predictor.stream ? streamFormatFor(requestHeader(c, "accept")) : undefined;
       if (format) {
         releaseWithStream = true;
         const response = await streamPrediction(
