@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // serve-cli's entry: the only place that decides the process's exit code.
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { CommanderError } from "commander";
 import { CliError, isConfigError } from "./cli-error.js";
+import { useCompiledBuilds } from "./compile/compiled-build.js";
+import { registerTsx } from "./compile/register-tsx.js";
 import { createProgram } from "./program.js";
+
+const LOADS_COMPILED_BUILD = new Set(["run", "predict", "batch", "consume"]);
 
 const { version } = JSON.parse(
   readFileSync(new URL("../package.json", import.meta.url), "utf8"),
@@ -23,12 +26,13 @@ if (process.env.npm_lifecycle_event === "serve-cli" && process.env.INIT_CWD) {
 try {
   const program = await createProgram(version, process.argv);
   // TypeScript predictors and configs load without a build step; worker
-  // threads find the same tsx through this variable. Only commands pay for
-  // it: --version and --help never load a predictor.
-  program.hook("preAction", async () => {
-    const { register } = await import("tsx/esm/api");
-    register();
-    process.env.SERVEKIT_TSX_API ??= fileURLToPath(import.meta.resolve("tsx/esm/api"));
+  // threads find the same tsx through SERVEKIT_TSX_API. Only commands pay for
+  // it: --version and --help never load a predictor. Commands that can run a
+  // project's compiled build (`serve-cli compile`) register tsx themselves,
+  // only when they import a source.
+  program.hook("preAction", async (_program, command) => {
+    if (LOADS_COMPILED_BUILD.has(command.name())) useCompiledBuilds();
+    else await registerTsx();
   });
   await program.parseAsync(process.argv);
 } catch (error) {

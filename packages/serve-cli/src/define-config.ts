@@ -9,8 +9,8 @@ export type ServeCliConfig = Omit<ServeConfig, "build"> & { build?: BuildSetting
  * override the server options it sets.
  *
  * @example
- * // serve.config.ts
- * import { defineConfig } from "@servekit/cli";
+ * // serve.config.ts (`@servekit/cli` exports it too; `/config` loads nothing else)
+ * import { defineConfig } from "@servekit/cli/config";
  * export default defineConfig({
  *   entry: "predictor.ts",
  *   workers: "auto",

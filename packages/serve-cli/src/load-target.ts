@@ -11,8 +11,8 @@ import {
   takeOverServeCalls,
 } from "@servekit/core";
 import { CliError, usageError } from "./cli-error.js";
+import { importUserModule } from "./compile/compiled-build.js";
 import { parseBuildSettings, type ResolvedBuildSettings } from "./container/build-settings.js";
-import { importModule } from "./import-module.js";
 
 const CONFIG_FILES = ["serve.config.ts", "serve.config.mts", "serve.config.js", "serve.config.mjs"];
 
@@ -113,7 +113,7 @@ export async function loadTargetConfig(
 ): Promise<Pick<LoadedTarget, "config" | "configFile">> {
   const configFile = CONFIG_FILES.map((name) => join(dir, name)).find((f) => existsSync(f));
   if (!configFile) return noConfig(options);
-  const module = await importModule(configFile);
+  const { module } = await importUserModule(configFile);
   const source = relative(cwd, configFile) || configFile;
   const config = await withWeights(
     parseServeConfig(module.default ?? module.config, source),
@@ -166,13 +166,18 @@ export async function loadPredictorModule(
   file: string,
   exportName: string | undefined,
 ): Promise<LoadedPredictor> {
-  const { value: module, calls } = await takeOverServeCalls(() => importModule(file));
+  // From the project's compiled build when it is fresh (`serve-cli compile`):
+  // pool workers then import that JavaScript too.
+  const {
+    value: { module, importedFile },
+    calls,
+  } = await takeOverServeCalls(() => importUserModule(file));
   const predictor = pickPredictor(module, file, exportName, calls);
   const call = calls.find((c) => c.models.some((entry) => entryPredictor(entry) === predictor));
   const serveOptions = call?.options ?? {};
   const moduleOf = (p: AnyPredictor, options: ServeOptions) =>
     options.predictorModule?.toString() ??
-    (Object.values(module).includes(p) ? file : (p.moduleUrl ?? file));
+    (Object.values(module).includes(p) ? importedFile : (p.moduleUrl ?? importedFile));
   const servedTogether =
     call && call.models.length > 1
       ? call.models.map((entry) => {

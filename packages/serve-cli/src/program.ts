@@ -21,6 +21,11 @@ export const COMMANDS: {
     load: async () => (await import("./commands/run.js")).registerRunCommand,
   },
   {
+    name: "compile",
+    summary: "Transpile a project's TypeScript to .servekit/build, which run then loads",
+    load: async () => (await import("./commands/compile.js")).registerCompileCommand,
+  },
+  {
     name: "predict",
     summary: "Run one prediction, in-process or against a running server (--url)",
     load: async () => (await import("./commands/predict.js")).registerPredictCommand,

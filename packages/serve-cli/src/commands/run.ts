@@ -11,6 +11,7 @@ import {
 } from "@servekit/core";
 import type { Command } from "commander";
 import { CliError } from "../cli-error.js";
+import { NO_COMPILED_BUILD_ENV, takeCompiledBuildNotes } from "../compile/compiled-build.js";
 import { loadModels } from "../load-models.js";
 import { optionFlag } from "../option-flag.js";
 
@@ -39,6 +40,10 @@ export interface RunOptions {
 export async function runServer(options: RunOptions): Promise<RunningServer> {
   const targets = options.targets?.length ? options.targets : [options.target ?? "."];
   const loaded = await loadModels(targets, options.cwd);
+  // Stack traces of a compiled build point at its .ts sources; only after the
+  // imports, as definePredictor reads its module's URL from the stack.
+  process.setSourceMapsEnabled(true);
+  for (const note of takeCompiledBuildNotes()) process.stderr.write(`${note}\n`);
   const [first, ...others] = loaded.models;
   if (!first) throw new CliError(`${targets.join(" ")} names no predictor`);
   for (const file of loaded.unusedConfigFiles)
@@ -139,6 +144,8 @@ function runWatching(args: string[]): Promise<void> {
     [tsxCli, "watch", "--clear-screen=false", process.argv[1]!, ...args],
     {
       stdio: "inherit",
+      // The watcher reloads the sources: a compiled build must not stand in for them.
+      env: { ...process.env, [NO_COMPILED_BUILD_ENV]: "1" },
     },
   );
   const forward = (signal: NodeJS.Signals) => child.kill(signal);

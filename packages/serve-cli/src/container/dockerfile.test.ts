@@ -32,6 +32,14 @@ describe("generateDockerfile", () => {
     );
   });
 
+  it("compiles the deployed package's TypeScript, so the image runs JavaScript", () => {
+    const deploy = lineIndex(dockerfile, /deploy --prod --legacy \/out$/);
+    const compile = lineIndex(dockerfile, /^RUN cd \/out && .*serve-cli\.js compile \.$/);
+    expect(compile).toBeGreaterThan(deploy);
+    expect(compile).toBeLessThan(lineIndex(dockerfile, /^FROM \$\{BASE_IMAGE\}$/));
+    expect(dockerfile).toContain('"node_modules/@servekit/cli/bin/serve-cli.js", "run", "."]');
+  });
+
   it("skips onnxruntime-node's CUDA download in CPU images, and keeps it for --gpu", () => {
     expect(dockerfile).toContain("ONNXRUNTIME_NODE_INSTALL=skip");
     expect(generateDockerfile({ ...workspace, gpu: true })).not.toContain(
@@ -48,6 +56,14 @@ describe("generateDockerfile", () => {
     expect(dockerfile).toMatch(
       /^CMD \["node", "--initial-old-space-size=64", "node_modules\/@servekit\/cli\/bin\/serve-cli.js", "run", "."\]$/m,
     );
+  });
+
+  it("sets glibc's allocator for native libraries and threads in the runtime stage; build.env wins", () => {
+    const runtime = dockerfile.split(/^FROM /m).at(-1)!;
+    expect(runtime).toMatch(/^ENV .*MALLOC_ARENA_MAX="2" MALLOC_MMAP_THRESHOLD_="131072"/m);
+    const custom = generateDockerfile({ ...workspace, env: { MALLOC_ARENA_MAX: "4" } });
+    expect(custom).toContain('MALLOC_ARENA_MAX="4"');
+    expect(custom).not.toContain('MALLOC_ARENA_MAX="2"');
   });
 
   it("puts the weights in their own layer before the code", () => {
@@ -97,6 +113,7 @@ describe("generateDockerfile for a project with its own lockfile", () => {
       "COPY install/ ./",
       "RUN npm ci --omit=dev",
       "COPY app/ ./",
+      "RUN node node_modules/@servekit/cli/bin/serve-cli.js compile .",
       'RUN ["rm","-rf","--",".npmrc","vendor/tiny-1.0.0.tgz"]',
     ]);
     expect(npm).toMatch(/^COPY --from=builder \/build\/ \/srv\/app\/$/m);
@@ -109,6 +126,7 @@ describe("generateDockerfile for a project with its own lockfile", () => {
       "RUN npm ci",
       "COPY app/ ./",
       "RUN npm run build",
+      "RUN node node_modules/@servekit/cli/bin/serve-cli.js compile .",
       "RUN npm prune --omit=dev",
     ]);
   });
@@ -120,6 +138,7 @@ describe("generateDockerfile for a project with its own lockfile", () => {
       "RUN npm install -g pnpm@9",
       "RUN pnpm install --frozen-lockfile --prod",
       "COPY app/ ./",
+      "RUN node node_modules/@servekit/cli/bin/serve-cli.js compile .",
     ]);
     const built = generateDockerfile({ ...project, packageManager: "pnpm", build: true });
     expect(builderLines(built)).toEqual([
@@ -128,6 +147,7 @@ describe("generateDockerfile for a project with its own lockfile", () => {
       "RUN pnpm install --frozen-lockfile",
       "COPY app/ ./",
       "RUN pnpm run build",
+      "RUN node node_modules/@servekit/cli/bin/serve-cli.js compile .",
       "RUN pnpm prune --prod --ignore-scripts",
     ]);
   });
@@ -139,6 +159,7 @@ describe("generateDockerfile for a project with its own lockfile", () => {
       "RUN npm install -g --force yarn@1",
       "RUN yarn install --frozen-lockfile --production",
       "COPY app/ ./",
+      "RUN node node_modules/@servekit/cli/bin/serve-cli.js compile .",
     ]);
   });
 
@@ -155,6 +176,7 @@ describe("generateDockerfile for a project with its own lockfile", () => {
       "RUN corepack enable",
       "RUN yarn workspaces focus --production",
       "COPY app/ ./",
+      "RUN node node_modules/@servekit/cli/bin/serve-cli.js compile .",
       'RUN ["rm","-rf","--",".yarnrc.yml",".yarn"]',
     ]);
   });
@@ -170,6 +192,7 @@ describe("generateDockerfile for a project with its own lockfile", () => {
       "COPY install/ ./",
       "RUN node .yarn/releases/yarn-3.8.7.cjs install --immutable",
       "COPY app/ ./",
+      "RUN node node_modules/@servekit/cli/bin/serve-cli.js compile .",
     ]);
   });
 

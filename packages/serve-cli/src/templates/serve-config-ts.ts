@@ -7,7 +7,7 @@
  */
 export function serveConfigTs(settings: string[]): string {
   // serve-cli's defineConfig: it types the server options and the image's \`build\` settings.
-  return `import { defineConfig } from "@servekit/cli";
+  return `import { defineConfig } from "@servekit/cli/config";
 
 export default defineConfig({
   entry: "predictor.ts",
