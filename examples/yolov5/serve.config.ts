@@ -1,4 +1,4 @@
-import { defineConfig } from "@servekit/cli";
+import { defineConfig } from "@servekit/cli/config";
 import { sharedModelsDir } from "./src/shared-models-dir.js";
 
 // The predictor declares its weights (src/weights.ts): found in weightsDir /

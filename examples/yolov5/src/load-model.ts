@@ -13,15 +13,6 @@ export interface LoadedModel {
   float16: boolean;
 }
 
-/** What setup returns: every available model, loaded and warmed up, plus reusable buffers. */
-export interface DetectorState {
-  models: Map<string, LoadedModel>;
-  /** The 1×3×S×S input, reused by one prediction at a time (see `borrowInput`). */
-  inputBuffer: Float32Array;
-  float16Buffer: Uint16Array;
-  inputInUse: boolean;
-}
-
 /** Loads and warms up one model from its ONNX file (`ctx.weights.path(name)`). */
 export async function loadModel(
   name: ModelName,

@@ -1,9 +1,12 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { projectRootOf } from "@servekit/core";
 
-// This file is examples/yolov5/src/shared-models-dir.ts: the repository root is three folders up.
-const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+// The example's root is examples/yolov5 (its package.json), found from here
+// whether this runs from src/ or from a compiled copy deeper down: the
+// repository root is two folders above it.
+const EXAMPLE_ROOT = projectRootOf(import.meta.url);
+const REPO_ROOT = EXAMPLE_ROOT === undefined ? undefined : join(EXAMPLE_ROOT, "..", "..");
 
 /**
  * The team's copies of the model files, for runs inside the servekit
@@ -19,8 +22,10 @@ const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 export function sharedModelsDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (nonEmpty(env.SERVEKIT_WEIGHTS_DIR)) return undefined;
   const shared = nonEmpty(env.SERVEKIT_SHARED_DIR);
-  if (shared === undefined && !existsSync(join(REPO_ROOT, "pnpm-workspace.yaml"))) return undefined;
-  const dir = join(shared ?? join(REPO_ROOT, "..", "shared"), "models");
+  const inRepository =
+    REPO_ROOT !== undefined && existsSync(join(REPO_ROOT, "pnpm-workspace.yaml"));
+  if (shared === undefined && !inRepository) return undefined;
+  const dir = join(shared ?? join(REPO_ROOT!, "..", "shared"), "models");
   return existsSync(dir) ? dir : undefined;
 }
 
