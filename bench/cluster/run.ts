@@ -5,13 +5,13 @@
 // share its event loop.
 //
 //   pnpm --filter @servekit/bench cluster [--seconds 8]
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { sharedPath } from "@servekit/test-kit";
 import { closedLoop } from "../closed-loop.js";
+import { spawnServer } from "../spawn-server.js";
 import { round } from "../stats.js";
 
 const { values: args } = parseArgs({ options: { seconds: { type: "string", default: "8" } } });
@@ -23,29 +23,16 @@ const serverScript = fileURLToPath(new URL("./server.ts", import.meta.url));
 
 /** Starts server.ts with `processes` and resolves with its URL once every process is ready. */
 async function startServer(processes: number) {
-  const child = spawn(process.execPath, ["--import", "tsx", serverScript], {
+  return spawnServer({
+    script: serverScript,
     env: { ...process.env, PROCESSES: String(processes), LOG_LEVEL: "info" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk) => {
-    output += chunk;
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
+    // The URL line comes before the processes are ready: wait for each one's log line too.
+    readyUrl: (output) => {
       const found = /"url":"([^"]+)"/.exec(output);
       const ready = (output.match(/"msg":"(process ready|predictor ready)"/g) ?? []).length;
-      if (found && ready >= processes) {
-        clearInterval(timer);
-        resolve(found[1]!);
-      }
-    }, 50);
-    child.once("exit", (code) => {
-      clearInterval(timer);
-      reject(new Error(`server exited with ${code}: ${output}`));
-    });
+      return found && ready >= processes ? found[1]! : undefined;
+    },
   });
-  return { child, url };
 }
 
 async function measure(processes: number) {

@@ -7,13 +7,13 @@
 //
 //   pnpm --filter @servekit/bench tracing-overhead [--seconds 5] [--rounds 3] [--log-level warn]
 //     [--before /path/to/old/packages/serve-core/dist/index.js]
-import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { closedLoop } from "../closed-loop.js";
+import { spawnServer } from "../spawn-server.js";
 import { median, round } from "../stats.js";
 
 const { values: args } = parseArgs({
@@ -50,28 +50,10 @@ async function startServer(env: Record<string, string>) {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith("OTEL_")),
   );
-  const child = spawn(process.execPath, ["--import", "tsx", serverScript], {
+  return spawnServer({
+    script: serverScript,
     env: { ...clean, ...env, LOG_LEVEL: args["log-level"]! },
-    stdio: ["ignore", "pipe", "inherit"],
   });
-  let output = "";
-  child.stdout.on("data", (chunk) => {
-    output += chunk;
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const found = /\{"url":"([^"]+)"\}/.exec(output);
-      if (found) {
-        clearInterval(timer);
-        resolve(found[1]!);
-      }
-    }, 50);
-    child.once("exit", (code) => {
-      clearInterval(timer);
-      reject(new Error(`server exited with ${code}: ${output}`));
-    });
-  });
-  return { child, url };
 }
 
 const { sink, url: sinkUrl, exports } = await startSink();
