@@ -32,14 +32,6 @@ describe("generateDockerfile", () => {
     );
   });
 
-  it("compiles the deployed package's TypeScript, so the image runs JavaScript", () => {
-    const deploy = lineIndex(dockerfile, /deploy --prod --legacy \/out$/);
-    const compile = lineIndex(dockerfile, /^RUN cd \/out && .*serve-cli\.js compile \.$/);
-    expect(compile).toBeGreaterThan(deploy);
-    expect(compile).toBeLessThan(lineIndex(dockerfile, /^FROM \$\{BASE_IMAGE\}$/));
-    expect(dockerfile).toContain('"node_modules/@servekit/cli/bin/serve-cli.js", "run", "."]');
-  });
-
   it("skips onnxruntime-node's CUDA download in CPU images, and keeps it for --gpu", () => {
     expect(dockerfile).toContain("ONNXRUNTIME_NODE_INSTALL=skip");
     expect(generateDockerfile({ ...workspace, gpu: true })).not.toContain(
@@ -113,7 +105,6 @@ describe("generateDockerfile for a project with its own lockfile", () => {
       "COPY install/ ./",
       "RUN npm ci --omit=dev",
       "COPY app/ ./",
-      "RUN node node_modules/@servekit/cli/bin/serve-cli.js compile .",
       'RUN ["rm","-rf","--",".npmrc","vendor/tiny-1.0.0.tgz"]',
     ]);
     expect(npm).toMatch(/^COPY --from=builder \/build\/ \/srv\/app\/$/m);
@@ -126,7 +117,6 @@ describe("generateDockerfile for a project with its own lockfile", () => {
       "RUN npm ci",
       "COPY app/ ./",
       "RUN npm run build",
-      "RUN node node_modules/@servekit/cli/bin/serve-cli.js compile .",
       "RUN npm prune --omit=dev",
     ]);
   });
@@ -138,7 +128,6 @@ describe("generateDockerfile for a project with its own lockfile", () => {
       "RUN npm install -g pnpm@9",
       "RUN pnpm install --frozen-lockfile --prod",
       "COPY app/ ./",
-      "RUN node node_modules/@servekit/cli/bin/serve-cli.js compile .",
     ]);
     const built = generateDockerfile({ ...project, packageManager: "pnpm", build: true });
     expect(builderLines(built)).toEqual([
@@ -147,7 +136,6 @@ describe("generateDockerfile for a project with its own lockfile", () => {
       "RUN pnpm install --frozen-lockfile",
       "COPY app/ ./",
       "RUN pnpm run build",
-      "RUN node node_modules/@servekit/cli/bin/serve-cli.js compile .",
       "RUN pnpm prune --prod --ignore-scripts",
     ]);
   });
@@ -159,7 +147,6 @@ describe("generateDockerfile for a project with its own lockfile", () => {
       "RUN npm install -g --force yarn@1",
       "RUN yarn install --frozen-lockfile --production",
       "COPY app/ ./",
-      "RUN node node_modules/@servekit/cli/bin/serve-cli.js compile .",
     ]);
   });
 
@@ -176,7 +163,6 @@ describe("generateDockerfile for a project with its own lockfile", () => {
       "RUN corepack enable",
       "RUN yarn workspaces focus --production",
       "COPY app/ ./",
-      "RUN node node_modules/@servekit/cli/bin/serve-cli.js compile .",
       'RUN ["rm","-rf","--",".yarnrc.yml",".yarn"]',
     ]);
   });
@@ -192,7 +178,6 @@ describe("generateDockerfile for a project with its own lockfile", () => {
       "COPY install/ ./",
       "RUN node .yarn/releases/yarn-3.8.7.cjs install --immutable",
       "COPY app/ ./",
-      "RUN node node_modules/@servekit/cli/bin/serve-cli.js compile .",
     ]);
   });
 

@@ -23,12 +23,11 @@ interface Commands {
  * The builder stage of a generated Dockerfile: what the install reads is
  * copied first and installed from the frozen lockfile (so that layer is
  * cached until a dependency changes), then the app; a `build` script runs
- * with devDependencies installed, which are pruned afterwards; then
- * `serve-cli compile` transpiles the project's TypeScript.
+ * with devDependencies installed, which are pruned afterwards.
  *
  * @example
  * builderSteps({ packageManager: "npm", port: 8000, hasWeights: false, title: "echo" }).steps;
- * // ["# What the install reads, first…", "COPY install/ ./", "RUN npm ci --omit=dev", "COPY app/ ./", "# TypeScript…", "RUN node …serve-cli.js compile ."]
+ * // ["# What the install reads, first…", "COPY install/ ./", "RUN npm ci --omit=dev", "COPY app/ ./"]
  */
 export function builderSteps(spec: DockerfileSpec): BuilderSteps {
   if (spec.packageManager === "pnpm-workspace") return pnpmWorkspaceSteps(spec);
@@ -40,7 +39,6 @@ export function builderSteps(spec: DockerfileSpec): BuilderSteps {
     `RUN ${spec.build ? commands.installAll : commands.installProd}`,
     "COPY app/ ./",
     ...(spec.build ? [`RUN ${commands.build}`] : []),
-    ...compileSteps("."),
     ...(spec.build && commands.prune ? [`RUN ${commands.prune}`] : []),
     ...(spec.installOnly?.length
       ? [
@@ -104,19 +102,6 @@ function managerCommands(spec: DockerfileSpec): Commands {
   }
 }
 
-/**
- * Transpiles the project's TypeScript to .servekit/build after its own
- * build, so the image's `serve-cli run .` starts on JavaScript, without tsx
- * (a project without TypeScript gets no build).
- */
-function compileSteps(dir: string): string[] {
-  const cli = "node node_modules/@servekit/cli/bin/serve-cli.js compile .";
-  return [
-    "# TypeScript to JavaScript: the server starts without a transpiler.",
-    `RUN ${dir === "." ? cli : `cd ${dir} && ${cli}`}`,
-  ];
-}
-
 function pnpmWorkspaceSteps(spec: DockerfileSpec): BuilderSteps {
   if (!spec.packageName) throw new TypeError("pnpm-workspace images need packageName");
   const name = JSON.stringify(spec.packageName);
@@ -131,7 +116,6 @@ function pnpmWorkspaceSteps(spec: DockerfileSpec): BuilderSteps {
       "RUN pnpm install --frozen-lockfile --offline",
       `RUN pnpm --filter ${JSON.stringify(`${spec.packageName}...`)} --if-present run build`,
       `RUN pnpm --filter ${name} deploy --prod --legacy /out`,
-      ...compileSteps("/out"),
     ],
     output: "/out/",
   };
