@@ -4,6 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEMO_ENV, DEMO_NODE_FLAGS } from "../demo-process.js";
 import type { StartCommand } from "./measure-start.js";
 
 /** The demo's folder (examples/yolov5), next to bench/. */
@@ -17,9 +18,6 @@ export const EXAMPLE_DIR = join(
 const CLI = join(EXAMPLE_DIR, "node_modules", "@servekit", "cli", "bin", "serve-cli.js");
 /** serve-cli's switch that makes `run` pass over a compiled build. */
 const NO_COMPILED_BUILD_ENV = "SERVEKIT_NO_COMPILED_BUILD";
-// The node flags and allocator settings of `pnpm demo` (examples/yolov5's start script).
-const NODE_FLAGS = ["--initial-old-space-size=32", "--max-semi-space-size=4"];
-const DEMO_ENV = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "131072" };
 
 export type ModeName = "compiled" | "tsx" | "code";
 export const MODE_NAMES: readonly ModeName[] = ["compiled", "tsx", "code"];
@@ -54,7 +52,7 @@ export function prepareMode(name: ModeName): PreparedMode {
         name,
         target: {
           command: process.execPath,
-          args: [...NODE_FLAGS, "--import", "tsx", "src/main.ts"],
+          args: [...DEMO_NODE_FLAGS, "--import", "tsx", "src/main.ts"],
           cwd: EXAMPLE_DIR,
           env: serverEnv({ [NO_COMPILED_BUILD_ENV]: "" }),
         },
@@ -71,7 +69,7 @@ export function prepareMode(name: ModeName): PreparedMode {
 function cliRun(extra: NodeJS.ProcessEnv): StartCommand {
   return {
     command: process.execPath,
-    args: [...NODE_FLAGS, CLI, "run", "."],
+    args: [...DEMO_NODE_FLAGS, CLI, "run", "."],
     cwd: EXAMPLE_DIR,
     env: serverEnv(extra),
   };

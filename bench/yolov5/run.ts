@@ -14,6 +14,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { sharedPath, waitForReady } from "@servekit/test-kit";
+import { DEMO_ENV, DEMO_NODE_FLAGS } from "../demo-process.js";
 import { postJson } from "../post-json.js";
 import { median, quantile, round } from "../stats.js";
 
@@ -125,18 +126,20 @@ async function startServer(port: number): Promise<ChildProcess> {
   const example = join(repoRoot, "examples/yolov5");
   const cli = join(example, "node_modules/@servekit/cli/bin/serve-cli.js");
   execFileSync(process.execPath, [cli, "compile", "."], { cwd: example, stdio: "ignore" });
-  const nodeArgs = ["--initial-old-space-size=32", "--max-semi-space-size=4"];
-  const child = spawn(process.execPath, [...nodeArgs, cli, "run", ".", "--log-level", "warn"], {
-    cwd: example,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      WORKERS: String(availableParallelism()),
-      MALLOC_ARENA_MAX: "2",
-      MALLOC_MMAP_THRESHOLD_: "131072",
+  const child = spawn(
+    process.execPath,
+    [...DEMO_NODE_FLAGS, cli, "run", ".", "--log-level", "warn"],
+    {
+      cwd: example,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        WORKERS: String(availableParallelism()),
+        ...DEMO_ENV,
+      },
+      stdio: ["ignore", "inherit", "inherit"],
     },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  );
   // Setup loads the models in every worker: give it minutes, not seconds.
   await waitForReady(`http://127.0.0.1:${port}`, { child, timeoutMs: 300_000, intervalMs: 200 });
   return child;
