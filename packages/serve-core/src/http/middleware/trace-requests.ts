@@ -1,16 +1,8 @@
-import {
-  context,
-  propagation,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  type TextMapGetter,
-  trace,
-} from "@opentelemetry/api";
+import type { TextMapGetter } from "@opentelemetry/api";
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import { SPAN_ATTRIBUTES, startSpan } from "../../tracing/trace-spans.js";
-import { tracingEnabled } from "../../tracing/tracing-state.js";
+import { otel, tracingEnabled } from "../../tracing/tracing-state.js";
 
 /** Probes and scrapes, polled every few seconds: traced, they would bury the requests that matter. */
 const UNTRACED = /^\/(health|v2\/health|metrics)(\/|$)/;
@@ -30,6 +22,8 @@ const HEADERS: TextMapGetter<Headers> = {
 export function traceRequests(): MiddlewareHandler {
   return async function traceRequest(c, next) {
     if (!tracingEnabled() || UNTRACED.test(c.req.path)) return next();
+    // The API comes from the tracing start, so a server that never traces never loads it.
+    const { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } = otel();
     const parent = propagation.extract(ROOT_CONTEXT, c.req.raw.headers, HEADERS);
     const span = startSpan(c.req.method, {
       parent,
