@@ -1,10 +1,22 @@
-import sharp from "sharp";
+import type sharp from "sharp";
 import { invalidField } from "../errors.js";
 
-// libvips caches recent operations (up to 50 MiB and 100 of them by default)
-// to reuse their results; every decode here is of a new image, so the cache
-// only held memory (docs/production.md#memory).
-sharp.cache(false);
+let sharpLoad: Promise<typeof sharp> | undefined;
+
+/**
+ * sharp and libvips, loaded by the first decode: importing them costs a pool
+ * worker ~0.15 s of its start (docs/production.md#start-up).
+ */
+function loadSharp(): Promise<typeof sharp> {
+  sharpLoad ??= import("sharp").then(({ default: decoder }) => {
+    // libvips caches recent operations (up to 50 MiB and 100 of them by default)
+    // to reuse their results; every decode here is of a new image, so the cache
+    // only held memory (docs/production.md#memory).
+    decoder.cache(false);
+    return decoder;
+  });
+  return sharpLoad;
+}
 
 /** Interleaved 8-bit RGB pixels (HWC), `width × height × 3` bytes. */
 export interface DecodedImage {
@@ -55,15 +67,16 @@ export async function decodeImage(
     throw invalidField(path, `is empty; expected the bytes of a ${FORMAT_NAMES} image`);
   }
 
+  const decoder = await loadSharp();
   // JPEG and PNG (nearly every request) start decoding while the header is checked;
   // the pixel limit stops a bomb either way, and CMYK (rare) is decoded again.
-  const early = isJpegOrPng(bytes) ? decodePixels(bytes, maxPixels, false) : undefined;
+  const early = isJpegOrPng(bytes) ? decodePixels(decoder, bytes, maxPixels, false) : undefined;
   early?.catch(() => {}); // its failure is reported below, or it is not used
 
   let metadata: sharp.Metadata;
   try {
     // No pixel limit here: the header is all metadata() reads, and the check below says more.
-    metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+    metadata = await decoder(bytes, { limitInputPixels: false }).metadata();
   } catch (error) {
     const why = reason(error);
     throw invalidField(
@@ -90,7 +103,9 @@ export async function decodeImage(
   const cmyk = metadata.space === "cmyk";
   let raw: { data: Buffer; info: sharp.OutputInfo };
   try {
-    raw = await (early !== undefined && !cmyk ? early : decodePixels(bytes, maxPixels, cmyk));
+    raw = await (early !== undefined && !cmyk
+      ? early
+      : decodePixels(decoder, bytes, maxPixels, cmyk));
   } catch (error) {
     throw invalidField(path, `could not be decoded: corrupt or truncated (${reason(error)})`);
   }
@@ -105,11 +120,12 @@ export async function decodeImage(
 
 /** Decodes to raw 8-bit pixels as cv2.imread sees them (channels still as stored). */
 function decodePixels(
+  decoder: typeof sharp,
   bytes: Uint8Array,
   maxPixels: number,
   cmyk: boolean,
 ): Promise<{ data: Buffer; info: sharp.OutputInfo }> {
-  let pipeline = sharp(bytes, {
+  let pipeline = decoder(bytes, {
     failOn: "truncated",
     limitInputPixels: Math.floor(maxPixels),
     autoOrient: true,
