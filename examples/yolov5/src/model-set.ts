@@ -2,8 +2,8 @@
  * The models one worker serves, each loaded on first use and kept: a worker
  * whose requests all name `yolov5n` never holds the fp16 session (~50 MiB of
  * onnxruntime memory each). `eager` ones load in setup, so READY means the
- * default model answers at once; a lazily loaded one costs its first request
- * the load and warm-up (~0.3 s here). A load that fails is tried again by the
+ * default model is in memory (its warm-up run may still be finishing); a
+ * lazily loaded one costs its first request the load and warm-up (~0.3 s here). A load that fails is tried again by the
  * next request that names the model.
  *
  * @example
