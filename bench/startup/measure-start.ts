@@ -2,10 +2,11 @@
 // RSS at the first 200, stop it by PID. Its output goes to a buffer only.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { get } from "node:http";
+import { Agent, get } from "node:http";
 import { createServer } from "node:net";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
+import { postJson } from "../post-json.js";
 import { type LogTimeline, parseLogTimeline } from "./log-timeline.js";
 
 const POLL_EVERY_MS = 5;
@@ -17,6 +18,11 @@ export interface StartCommand {
   args: string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /**
+   * Predictions sent together the moment READY comes (one per worker): when
+   * part of the warm-up runs after READY, the first requests wait for it.
+   */
+  firstPredictions?: { path: string; body: Buffer; count: number };
 }
 
 /** The result of one cold start. */
@@ -25,6 +31,8 @@ export interface StartRun {
   readyMs?: number;
   /** The server process's VmRSS at that moment, in MiB. */
   rssMiB?: number;
+  /** ms from READY until the slowest of `firstPredictions` answered 200. */
+  firstPredictionsMs?: number;
   timeline: LogTimeline;
   /** ms from SIGTERM to the process's exit. */
   stopMs?: number;
@@ -84,6 +92,12 @@ export async function measureStart(
     }
     await sleep(POLL_EVERY_MS);
   }
+  let firstPredictionsMs: number | undefined;
+  if (readyMs !== undefined && target.firstPredictions !== undefined) {
+    const result = await firstPredictions(port, target.firstPredictions);
+    if (typeof result === "number") firstPredictionsMs = result;
+    else failure = result.failure;
+  }
   if (exitCode !== undefined && readyMs === undefined) {
     failure = spawnError
       ? `could not start ${target.command}: ${spawnError}`
@@ -96,11 +110,35 @@ export async function measureStart(
   return {
     readyMs,
     rssMiB,
+    firstPredictionsMs,
     timeline: parseLogTimeline(output, spawnedAtEpoch),
     stopMs,
     failure,
     output,
   };
+}
+
+/** Sends `count` predictions at once; the ms until the slowest answered, or why one failed. */
+async function firstPredictions(
+  port: number,
+  { path, body, count }: NonNullable<StartCommand["firstPredictions"]>,
+): Promise<number | { failure: string }> {
+  const agent = new Agent({ keepAlive: false, maxSockets: count });
+  const started = performance.now();
+  try {
+    const results = await Promise.all(
+      Array.from({ length: count }, () =>
+        postJson(agent, new URL(`http://127.0.0.1:${port}${path}`), body),
+      ),
+    );
+    const failed = results.find((result) => result.status !== 200);
+    if (failed) return { failure: `a first prediction got HTTP ${failed.status}` };
+    return performance.now() - started;
+  } catch (error) {
+    return { failure: `a first prediction failed: ${(error as Error).message}` };
+  } finally {
+    agent.destroy();
+  }
 }
 
 /** SIGTERM, then SIGKILL after KILL_AFTER_MS; the ms it took, or undefined when it had to be killed. */

@@ -2,8 +2,10 @@
 // run of the compiled build, serve-cli run of the sources through tsx, and
 // serve() from code through tsx.
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sharedPath } from "@servekit/test-kit";
 import { DEMO_ENV, DEMO_NODE_FLAGS } from "../demo-process.js";
 import type { StartCommand } from "./measure-start.js";
 
@@ -16,6 +18,18 @@ export const EXAMPLE_DIR = join(
   "yolov5",
 );
 const CLI = join(EXAMPLE_DIR, "node_modules", "@servekit", "cli", "bin", "serve-cli.js");
+/** One prediction of bus.jpg per worker, sent the moment READY comes. */
+const FIRST_PREDICTIONS: StartCommand["firstPredictions"] = {
+  path: "/predict",
+  body: Buffer.from(
+    JSON.stringify({
+      model: "yolov5n",
+      image: readFileSync(sharedPath("images", "bus.jpg")).toString("base64"),
+    }),
+  ),
+  count: 2,
+};
+
 /** serve-cli's switch that makes `run` pass over a compiled build. */
 const NO_COMPILED_BUILD_ENV = "SERVEKIT_NO_COMPILED_BUILD";
 
@@ -55,6 +69,7 @@ export function prepareMode(name: ModeName): PreparedMode {
           args: [...DEMO_NODE_FLAGS, "--import", "tsx", "src/main.ts"],
           cwd: EXAMPLE_DIR,
           env: serverEnv({ [NO_COMPILED_BUILD_ENV]: "" }),
+          firstPredictions: FIRST_PREDICTIONS,
         },
       };
     default: {
@@ -72,6 +87,7 @@ function cliRun(extra: NodeJS.ProcessEnv): StartCommand {
     args: [...DEMO_NODE_FLAGS, CLI, "run", "."],
     cwd: EXAMPLE_DIR,
     env: serverEnv(extra),
+    firstPredictions: FIRST_PREDICTIONS,
   };
 }
 

@@ -97,6 +97,9 @@ function runLine(mode: ModeName, n: number, run: StartRun): string {
     timeline.predictorReadyMs === undefined
       ? ""
       : `predictor ready @${Math.round(timeline.predictorReadyMs)}`,
+    run.firstPredictionsMs === undefined
+      ? ""
+      : `first predictions +${Math.round(run.firstPredictionsMs)} ms`,
     run.stopMs === undefined ? "" : `stop ${Math.round(run.stopMs)} ms`,
     run.failure ? `FAILED: ${run.failure}` : "",
   ];

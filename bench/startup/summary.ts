@@ -16,6 +16,8 @@ export interface ModeSummary {
   servingMs?: number;
   /** Median ms from spawn to "predictor ready". */
   predictorReadyMs?: number;
+  /** Median ms from READY until the first predictions (one per worker, sent at once) answered. */
+  firstPredictionsMs?: number;
 }
 
 /**
@@ -35,6 +37,7 @@ export function summarise(mode: ModeName, runs: StartRun[], unavailable?: string
     rssMiB: spread(ok.map((run) => run.rssMiB)),
     servingMs: medianOf(ok.map((run) => run.timeline.servingMs)),
     predictorReadyMs: medianOf(ok.map((run) => run.timeline.predictorReadyMs)),
+    firstPredictionsMs: medianOf(ok.map((run) => run.firstPredictionsMs)),
   };
 }
 
@@ -53,11 +56,12 @@ export function formatTable(summaries: ModeSummary[]): string {
     "RSS MiB",
     "listening ms",
     "predictor ready ms",
+    "first predictions ms",
     "failed",
   ];
   const rows = summaries.map((s) =>
     s.unavailable
-      ? [s.mode, s.unavailable, "", "", "", "", "", ""]
+      ? [s.mode, s.unavailable, "", "", "", "", "", "", ""]
       : [
           s.mode,
           show(s.readyMs?.median, 0),
@@ -66,6 +70,7 @@ export function formatTable(summaries: ModeSummary[]): string {
           show(s.rssMiB?.median, 0),
           show(s.servingMs, 0),
           show(s.predictorReadyMs, 0),
+          show(s.firstPredictionsMs, 0),
           `${s.failures}/${s.runs}`,
         ],
   );
