@@ -13,8 +13,8 @@ export interface LoadedModel {
   float16: boolean;
   /**
    * The warm-up inference, started when the session is created and not
-   * awaited by setup: READY comes ~0.1 s sooner, and a prediction that arrives
-   * first waits for it (about what a cold first run would cost it anyway).
+   * awaited by setup: READY comes sooner, and a prediction that arrives first
+   * waits for it (about what a cold first run would cost it anyway).
    */
   warmedUp: Promise<void>;
 }

@@ -3,8 +3,9 @@
  * whose requests all name `yolov5n` never holds the fp16 session (~50 MiB of
  * onnxruntime memory each). `eager` ones load in setup, so READY means the
  * default model is in memory (its warm-up run may still be finishing); a
- * lazily loaded one costs its first request the load and warm-up (~0.3 s here). A load that fails is tried again by the
- * next request that names the model.
+ * lazily loaded one costs its first request the load and warm-up (~0.3 s
+ * here). A load that fails is tried again by the next request that names
+ * the model.
  *
  * @example
  * const set = new ModelSet(["yolov5n", "yolov5n-fp16"], (name) => loadModel(name, …));

@@ -22,7 +22,7 @@ const HEADERS: TextMapGetter<Headers> = {
 export function traceRequests(): MiddlewareHandler {
   return async function traceRequest(c, next) {
     if (!tracingEnabled() || UNTRACED.test(c.req.path)) return next();
-    // The API comes from the tracing start, so a server that never traces never loads it.
+    // Handed over by the tracing start, as at every span site (tracing-state.ts).
     const { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } = otel();
     const parent = propagation.extract(ROOT_CONTEXT, c.req.raw.headers, HEADERS);
     const span = startSpan(c.req.method, {
