@@ -1,22 +1,6 @@
 import type sharp from "sharp";
 import { invalidField } from "../errors.js";
-
-let sharpLoad: Promise<typeof sharp> | undefined;
-
-/**
- * sharp and libvips, loaded by the first decode: importing them costs a pool
- * worker ~0.15 s of its start (docs/production.md#start-up).
- */
-function loadSharp(): Promise<typeof sharp> {
-  sharpLoad ??= import("sharp").then(({ default: decoder }) => {
-    // libvips caches recent operations (up to 50 MiB and 100 of them by default)
-    // to reuse their results; every decode here is of a new image, so the cache
-    // only held memory (docs/production.md#memory).
-    decoder.cache(false);
-    return decoder;
-  });
-  return sharpLoad;
-}
+import { loadSharp } from "./load-sharp.js";
 
 /** Interleaved 8-bit RGB pixels (HWC), `width × height × 3` bytes. */
 export interface DecodedImage {

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import type * as ImageSize from "image-size";
+import { loadSharp } from "../image/load-sharp.js";
 import { z } from "../zod.js";
 import {
   decodeFileValue,
@@ -180,10 +181,10 @@ function readHeaderInJs(data: Uint8Array): ImageHeader | undefined {
 
 async function readHeaderWithSharp(data: Uint8Array): Promise<ImageHeader | undefined> {
   try {
-    // Imported here, not at the top: the formats image-size reads never need
+    // Loaded here, not at the top: the formats image-size reads never need
     // libvips on the HTTP thread (faster start, ~20 MiB less there).
-    const { default: sharp } = await import("sharp");
-    const meta = await sharp(data, { limitInputPixels: false }).metadata();
+    const decoder = await loadSharp();
+    const meta = await decoder(data, { limitInputPixels: false }).metadata();
     if (!meta.width || !meta.height || !meta.format) return undefined;
     return oriented(meta.width, meta.height, meta.orientation, meta.format);
   } catch {
