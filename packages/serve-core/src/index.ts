@@ -96,6 +96,7 @@ export type {
   PredictionStatus,
   WebhookEvent,
 } from "./runtime/async/prediction.js";
+export { Cancellation } from "./runtime/cancellation.js";
 export type { SetupReport } from "./runtime/executor/setup-report.js";
 export { ModelRuntime, type ModelRuntimeHooks } from "./runtime/model-runtime.js";
 export { ModelRegistry } from "./runtime/models/model-registry.js";

@@ -1,7 +1,7 @@
 import cluster from "node:cluster";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ServerType } from "@hono/node-server";
-import { createApp } from "./http/app.js";
+import { buildApp } from "./http/app.js";
 import { runClusterPrimary } from "./http/cluster-primary.js";
 import { clusterWorkerPort, reportReadyToPrimary } from "./http/cluster-worker.js";
 import { trackOpenResponses } from "./http/open-responses.js";
@@ -75,22 +75,20 @@ export async function serve(
     log.warn({ err: error }, "could not start tracing; serving without it");
     return undefined;
   });
-  const app = createApp(entries, { ...options, logger: log });
+  const { app, fastPredict } = buildApp(entries, { ...options, logger: log });
   // Imported once serving: a module that pool workers import only calls serve() to be taken over.
-  const { serve: listen } = await import("@hono/node-server");
-  const server = await new Promise<ServerType>((resolve, reject) => {
+  const { getRequestListener } = await import("@hono/node-server");
+  const hono = getRequestListener(app.fetch, { hostname: resolved.host });
+  const server = await new Promise<Server>((resolve, reject) => {
     // Node's own limit on receiving a whole request (300 s by default) backs up
     // the body-read timeout, for bodies no route reads (a refused one is discarded).
     const requestTimeout = resolved.bodyReadTimeoutMs + 5_000;
-    const s = listen(
-      {
-        fetch: app.fetch,
-        port: clusterPort ?? resolved.port,
-        hostname: resolved.host,
-        serverOptions: { requestTimeout, headersTimeout: Math.min(60_000, requestTimeout) },
-      },
-      () => resolve(s),
+    const s = createServer(
+      { requestTimeout, headersTimeout: Math.min(60_000, requestTimeout) },
+      // Predictions on node:http itself where it can; everything else through Hono.
+      (request, response) => fastPredict(request, response) || void hono(request, response),
     );
+    s.listen(clusterPort ?? resolved.port, resolved.host, () => resolve(s));
     s.once("error", reject);
   });
   const port = (server.address() as AddressInfo).port;

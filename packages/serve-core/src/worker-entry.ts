@@ -22,6 +22,7 @@ export { rowFieldsFromJsonSchema, rowFieldsFromPredictor } from "./input/input-f
 export { createLogger } from "./logger.js";
 export { resolveServeOptions, serveOptionsSchema } from "./options.js";
 export { definePredictor, isPredictor } from "./predictor.js";
+export { Cancellation } from "./runtime/cancellation.js";
 export { takeOverServeCalls } from "./serve-takeover.js";
 export { consumeOptionsSchema } from "./stream/stream-options-schema.js";
 export { startTracing } from "./tracing/start-tracing.js";

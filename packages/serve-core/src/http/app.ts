@@ -6,6 +6,7 @@ import { ModelRuntime } from "../runtime/model-runtime.js";
 import { ModelRegistry } from "../runtime/models/model-registry.js";
 import type { ModelEntry } from "../runtime/models/model-types.js";
 import { ByteBudget } from "./byte-budget.js";
+import { type FastPredict, fastPredict } from "./fast-predict.js";
 import { accessLog } from "./middleware/access-log.js";
 import { apiKeyAuth } from "./middleware/api-key-auth.js";
 import { crossOrigin } from "./middleware/cross-origin.js";
@@ -51,6 +52,17 @@ export type Served = AnyPredictor | readonly ModelEntry[] | ModelRuntime | Model
  * const versions = createApp([v1, v2], { traffic: { echo: { weights: { "1.0.0": 90, "2.0.0": 10 } } } });
  */
 export function createApp(served: Served, options: ServeOptions = {}): ServekitApp {
+  return buildApp(served, options).app;
+}
+
+/**
+ * {@link createApp}'s app, and the fast path for predictions that `serve()`
+ * puts in front of it on node:http (see {@link fastPredict}).
+ */
+export function buildApp(
+  served: Served,
+  options: ServeOptions = {},
+): { app: ServekitApp; fastPredict: FastPredict } {
   const models = toRegistry(served, options);
   const resolved = models.options;
   const app = new OpenAPIHono();
@@ -103,7 +115,16 @@ export function createApp(served: Served, options: ServeOptions = {}): ServekitA
   for (const route of documentedRoutes(predictors, resolved))
     app.openAPIRegistry.registerPath(route);
 
-  return Object.assign(app, { lifecycle: models, models });
+  return {
+    app: Object.assign(app, { lifecycle: models, models }),
+    fastPredict: fastPredict({
+      models,
+      options: resolved,
+      log,
+      receiving: deps.receiving,
+      metrics,
+    }),
+  };
 }
 
 function toRegistry(served: Served, options: ServeOptions): ModelRegistry {

@@ -1,20 +1,27 @@
 import type { ServerResponse } from "node:http";
 import type { Context } from "hono";
 import { ClientClosedError } from "../errors.js";
+import { Cancellation } from "../runtime/cancellation.js";
 
 /**
- * An AbortSignal that fires (with a {@link ClientClosedError}) when the client
- * goes away before its response is sent. Under @hono/node-server it listens
- * on Node's response directly: `c.req.raw.signal` would make the adapter
- * build a full web Request, whose body stream then copies and pauses the
- * upload that `readRequestBody` reads straight from the socket.
+ * Aborted (with a {@link ClientClosedError}) when the client goes away before
+ * its response is sent, for `runtime.predict`'s `signal`. Under
+ * @hono/node-server it listens on Node's response directly:
+ * `c.req.raw.signal` would make the adapter build a full web Request, whose
+ * body stream then copies and pauses the upload that `readRequestBody` reads
+ * straight from the socket.
  */
-export function clientSignal(c: Context): AbortSignal {
+export function clientSignal(c: Context): AbortSignal | Cancellation {
   const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
   if (!outgoing || typeof outgoing.once !== "function") return c.req.raw.signal;
-  const controller = new AbortController();
+  return responseClosedCancellation(outgoing);
+}
+
+/** Aborted (with a {@link ClientClosedError}) when `outgoing` closes unfinished. */
+export function responseClosedCancellation(outgoing: ServerResponse): Cancellation {
+  const cancel = new Cancellation();
   outgoing.once("close", () => {
-    if (!outgoing.writableFinished) controller.abort(new ClientClosedError());
+    if (!outgoing.writableFinished) cancel.abort(new ClientClosedError());
   });
-  return controller.signal;
+  return cancel;
 }

@@ -30,34 +30,56 @@ export async function readRequestBody(
   schema: z.ZodType,
   limits: BodyLimits | number,
 ): Promise<unknown> {
+  // Under @hono/node-server: straight from Node's request stream, skipping the
+  // web-stream layer (a few milliseconds less per multi-megabyte body); routes
+  // must not touch `c.req.raw`'s body or signal first (see `clientSignal`).
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming instanceof IncomingMessage && !incoming.readableDidRead)
+    return readIncomingBody(incoming, schema, limits, () => c.header("Connection", "close"));
   const checked = typeof limits === "number" ? { maxBytes: limits } : limits;
-  const declared = Number(requestHeader(c, "content-length"));
-  if (declared > checked.maxBytes) throw tooLarge(checked.maxBytes);
-  const contentType = requestHeader(c, "content-type") ?? "";
-  bodyFormat(contentType); // 415 before a byte of the body is read
-  return parseRequestBody(await readBodyBytes(c, checked), contentType, schema);
+  const contentType = checkHeaders(
+    requestHeader(c, "content-length"),
+    requestHeader(c, "content-type"),
+    checked,
+  );
+  const body = Buffer.from(await c.req.arrayBuffer());
+  if (body.length > checked.maxBytes) throw tooLarge(checked.maxBytes);
+  return parseRequestBody(body, contentType, schema);
 }
 
 /**
- * The raw body, at most `maxBytes` (else 413). Under @hono/node-server it is
- * read straight from Node's request stream, skipping the web-stream layer
- * (a few milliseconds less per multi-megabyte body); routes must not touch
- * `c.req.raw`'s body or signal first (see `clientSignal`).
+ * {@link readRequestBody} for Node's request itself. `closeConnection` is
+ * called when reading stopped midway: the rest of the body is not waited
+ * for, so the connection must not be kept.
  */
-async function readBodyBytes(c: Context, limits: BodyLimits): Promise<Buffer> {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (incoming instanceof IncomingMessage && !incoming.readableDidRead) {
-    try {
-      return await readIncoming(incoming, limits);
-    } catch (error) {
-      // The rest of the body was not read: do not wait for it to keep the connection.
-      if (!(error instanceof ClientClosedError)) c.header("Connection", "close");
-      throw error;
-    }
+export async function readIncomingBody(
+  incoming: IncomingMessage,
+  schema: z.ZodType,
+  limits: BodyLimits | number,
+  closeConnection: () => void,
+): Promise<unknown> {
+  const checked = typeof limits === "number" ? { maxBytes: limits } : limits;
+  const { headers } = incoming;
+  const contentType = checkHeaders(headers["content-length"], headers["content-type"], checked);
+  let body: Buffer;
+  try {
+    body = await readIncoming(incoming, checked);
+  } catch (error) {
+    if (!(error instanceof ClientClosedError)) closeConnection();
+    throw error;
   }
-  const body = Buffer.from(await c.req.arrayBuffer());
-  if (body.length > limits.maxBytes) throw tooLarge(limits.maxBytes);
-  return body;
+  return parseRequestBody(body, contentType, schema);
+}
+
+/** 413 from a declared length over the limit and 415 before a byte of the body is read; the content type. */
+function checkHeaders(
+  contentLength: string | undefined,
+  contentType: string | undefined,
+  limits: BodyLimits,
+): string {
+  if (Number(contentLength) > limits.maxBytes) throw tooLarge(limits.maxBytes);
+  bodyFormat(contentType ?? "");
+  return contentType ?? "";
 }
 
 /**

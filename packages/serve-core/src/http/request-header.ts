@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { Context } from "hono";
 
 /**
@@ -15,6 +15,11 @@ export function requestHeader(c: Context, name: string): string | undefined {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   const headers = incoming?.headers;
   if (headers === undefined || typeof headers !== "object") return c.req.header(name);
+  return nodeHeader(headers, name);
+}
+
+/** One header of Node's parsed request headers, as {@link requestHeader} gives it. */
+export function nodeHeader(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   // Repeated headers come joined with ", ", as web Headers join them.
   return Array.isArray(value) ? value.join(", ") : value;

@@ -1,6 +1,9 @@
 import type { Context } from "hono";
 import { requestHeader } from "./request-header.js";
 
+/** Where a request's headers are read from: a Hono context, or a lookup by lower-cased name. */
+export type HeaderSource = Context | ((name: string) => string | undefined);
+
 const NONE: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /**
@@ -8,13 +11,13 @@ const NONE: Record<string, string> = Object.freeze({}) as Record<string, string>
  * `ctx.request.headers`; a header the request lacks is left out.
  */
 export function allowedRequestHeaders(
-  c: Context,
+  from: HeaderSource,
   allowed: readonly string[],
 ): Record<string, string> {
   if (allowed.length === 0) return NONE;
   const found: Record<string, string> = {};
   for (const name of allowed) {
-    const value = requestHeader(c, name);
+    const value = typeof from === "function" ? from(name) : requestHeader(from, name);
     if (value !== undefined) found[name] = value;
   }
   return found;

@@ -1,7 +1,7 @@
-import { setMaxListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { ServeError } from "../errors.js";
 import { Admission } from "./admission.js";
+import { Cancellation } from "./cancellation.js";
 import { pendingSetupReport } from "./executor/setup-report.js";
 
 /** Admission over an executor that serves. */
@@ -15,17 +15,10 @@ function admission(capacity: number, maxQueue: number): Admission {
   return new Admission({ capacity, maxQueue, executor });
 }
 
-/** A signal that never aborts, shared by many waiters here (so Node's warning at 11 listeners is noise). */
-function neverAborted(): AbortSignal {
-  const { signal } = new AbortController();
-  setMaxListeners(0, signal);
-  return signal;
-}
-
 describe("Admission", () => {
   it("admits up to maxConcurrency at once and the rest in FIFO order", async () => {
     const limiter = admission(2, 10);
-    const never = neverAborted();
+    const never = new Cancellation();
     const first = await limiter.acquire(never);
     await limiter.acquire(never);
     expect(limiter.saturated).toBe(true);
@@ -47,7 +40,7 @@ describe("Admission", () => {
 
   it("refuses with a 503 and Retry-After when the queue is full", async () => {
     const limiter = admission(1, 1);
-    const never = neverAborted();
+    const never = new Cancellation();
     await limiter.acquire(never);
     void limiter.acquire(never);
     const refused = await limiter.acquire(never).catch((e: unknown) => e);
@@ -57,11 +50,11 @@ describe("Admission", () => {
     expect((refused as ServeError).retryAfterSeconds).toBe(3);
   });
 
-  it("drops a waiter whose signal aborts, so it never runs", async () => {
+  it("drops a waiter whose cancellation aborts, so it never runs", async () => {
     const limiter = admission(1, 5);
-    const release = await limiter.acquire(new AbortController().signal);
-    const gone = new AbortController();
-    const waiting = limiter.acquire(gone.signal);
+    const release = await limiter.acquire(new Cancellation());
+    const gone = new Cancellation();
+    const waiting = limiter.acquire(gone);
     gone.abort(new Error("client went away"));
     await expect(waiting).rejects.toThrow("client went away");
     expect(limiter.queued).toBe(0);
@@ -71,7 +64,7 @@ describe("Admission", () => {
 
   it("frees a slot only once even if released twice", async () => {
     const limiter = admission(1, 5);
-    const release = await limiter.acquire(new AbortController().signal);
+    const release = await limiter.acquire(new Cancellation());
     release();
     release();
     expect(limiter.active).toBe(0);
@@ -79,9 +72,9 @@ describe("Admission", () => {
 
   it("gives up on a waiter after timeoutMs with a 503 and Retry-After", async () => {
     const limiter = admission(1, 5);
-    await limiter.acquire(new AbortController().signal);
+    await limiter.acquire(new Cancellation());
     const waited = await limiter
-      .acquire(new AbortController().signal, { timeoutMs: 20 })
+      .acquire(new Cancellation(), { timeoutMs: 20 })
       .catch((e: unknown) => e);
     // Computed while it still counts in the queue: (1 running + 1 queued + 1) × 1 s.
     expect(waited).toMatchObject({ code: "OVERLOADED", retryAfterSeconds: 3 });
@@ -90,7 +83,7 @@ describe("Admission", () => {
 
   it("refuses at once when no time is left to wait, yet still grants a free slot", async () => {
     const limiter = admission(1, 5);
-    const never = neverAborted();
+    const never = new Cancellation();
     const release = await limiter.acquire(never, { timeoutMs: 0 });
     const refusing = limiter.acquire(never, { timeoutMs: -5 }).catch((e: unknown) => e);
     expect(limiter.queued).toBe(0);
@@ -100,7 +93,7 @@ describe("Admission", () => {
 
   it("computes Retry-After from the queue depth and the recent service time", async () => {
     const limiter = admission(1, 10);
-    const never = neverAborted();
+    const never = new Cancellation();
     const first = await limiter.acquire(never);
     await new Promise((r) => setTimeout(r, 400));
     first(); // one slot held ~400 ms: the mean service time
@@ -118,7 +111,7 @@ describe("Admission", () => {
 
   it("grows Retry-After with the queue before any prediction has finished (1 s each)", () => {
     const limiter = admission(1, 20);
-    const never = neverAborted();
+    const never = new Cancellation();
     void limiter.acquire(never);
     const shallow = limiter.retryAfterSeconds(); // (1 + 0 + 1) × 1 s
     for (let i = 0; i < 9; i++) void limiter.acquire(never).catch(() => {});
@@ -130,7 +123,7 @@ describe("Admission", () => {
 
   it("queues accepted work past maxQueue, where new requests are refused", async () => {
     const limiter = admission(1, 1);
-    const never = neverAborted();
+    const never = new Cancellation();
     const release = await limiter.acquire(never);
     void limiter.acquire(never);
     const accepted = limiter.acquire(never, { accepted: true });
@@ -156,7 +149,7 @@ describe("Admission", () => {
         workers: undefined,
       },
     });
-    await expect(starting.acquire(new AbortController().signal)).rejects.toMatchObject({
+    await expect(starting.acquire(new Cancellation())).rejects.toMatchObject({
       code: "NOT_READY",
       retryAfterSeconds: 1,
     });
@@ -168,7 +161,7 @@ describe("Admission", () => {
     expect(release).toBeTypeOf("function");
     expect(limiter.active).toBe(1);
     expect(limiter.tryAcquire()).toBeUndefined();
-    const waiting = limiter.acquire(neverAborted());
+    const waiting = limiter.acquire(new Cancellation());
     release?.();
     // The queued request got the freed slot; tryAcquire does not jump the queue.
     expect(limiter.tryAcquire()).toBeUndefined();

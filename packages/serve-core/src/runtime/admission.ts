@@ -17,6 +17,7 @@
  *   1–60 s.
  */
 import { ServeError } from "../errors.js";
+import type { Cancellation } from "./cancellation.js";
 import type { Executor } from "./executor/executor.js";
 
 /** What admission reads to decide whether predictions are accepted now. */
@@ -164,13 +165,13 @@ export class Admission {
   /**
    * Waits for a free slot; returns the function that frees it. Rejects with
    * 503 when not accepting, when the queue is full (unless `accepted`), or
-   * when `timeoutMs` passes first; with the signal's reason if it aborts first.
+   * when `timeoutMs` passes first; with the cancellation's reason if it aborts first.
    */
   acquire(
-    signal: AbortSignal,
+    cancel: Cancellation,
     { timeoutMs = Number.POSITIVE_INFINITY, accepted = false }: AcquireOptions = {},
   ): Promise<() => void> {
-    if (signal.aborted) return Promise.reject(signal.reason);
+    if (cancel.aborted) return Promise.reject(cancel.reason);
     try {
       this.assertAccepting();
     } catch (error) {
@@ -191,7 +192,7 @@ export class Admission {
     return new Promise((resolve, reject) => {
       const leave = (reason: unknown) => {
         clearTimeout(timer);
-        signal.removeEventListener("abort", onAbort);
+        stopListening();
         const at = this.waiting.indexOf(waiter);
         if (at >= 0) this.waiting.splice(at, 1);
         reject(reason);
@@ -199,12 +200,11 @@ export class Admission {
       const waiter: Waiter = {
         grant: () => {
           clearTimeout(timer);
-          signal.removeEventListener("abort", onAbort);
+          stopListening();
           this.running++;
           resolve(this.releaser());
         },
       };
-      const onAbort = () => leave(signal.reason);
       // Computed while this request still counts in the queue.
       const timedOut = () =>
         leave(
@@ -213,7 +213,7 @@ export class Admission {
           ),
         );
       const timer = Number.isFinite(timeoutMs) ? setTimeout(timedOut, timeoutMs) : undefined;
-      signal.addEventListener("abort", onAbort, { once: true });
+      const stopListening = cancel.onAbort(leave);
       this.waiting.push(waiter);
     });
   }

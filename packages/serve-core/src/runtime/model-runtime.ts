@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { setMaxListeners } from "node:events";
 import { ServeError } from "../errors.js";
 import { invalidInputError } from "../input/validation-issues.js";
 import { createLogger, type Logger } from "../logger.js";
@@ -11,6 +10,7 @@ import { activeTraceContext, endSpan, startSpan } from "../tracing/trace-spans.j
 import { Admission } from "./admission.js";
 import { AsyncPredictions } from "./async/async-predictions.js";
 import { Batcher } from "./batcher.js";
+import { asCancellation, Cancellation } from "./cancellation.js";
 import { createExecutor } from "./executor/create-executor.js";
 import type { Executor } from "./executor/executor.js";
 import { inPoolWorker } from "./executor/pool-worker-context.js";
@@ -57,7 +57,7 @@ export class ModelRuntime {
   /** Output metrics and the prediction log. */
   private readonly records: PredictionRecords;
   /** Aborted when the shutdown grace period is over: what still waits or runs gets 503 DRAINING. */
-  private readonly stopping = abortControllerForMany();
+  private readonly stopping = new Cancellation();
 
   constructor(predictor: AnyPredictor, options: ServeOptions = {}, hooks: ModelRuntimeHooks = {}) {
     const resolved = resolveServeOptions(options);
@@ -93,7 +93,7 @@ export class ModelRuntime {
       predictTimeoutMs: resolved.predictTimeoutMs,
       log,
       metrics,
-      stopping: this.stopping.signal,
+      stopping: this.stopping,
     });
     metrics?.watch(this);
     this.records = new PredictionRecords(predictor, resolved, metrics, log);
@@ -183,23 +183,35 @@ export class ModelRuntime {
    * queued prediction and aborts a running one (a `ClientClosedError`).
    */
   async predict(input: unknown, options: PredictOptions = {}): Promise<PredictionOutcome> {
+    const { cancel: caller, unfollow } = asCancellation(options.signal);
+    try {
+      return await this.admitAndRun(input, options, caller);
+    } finally {
+      unfollow();
+    }
+  }
+
+  private async admitAndRun(
+    input: unknown,
+    options: PredictOptions,
+    caller: Cancellation,
+  ): Promise<PredictionOutcome> {
     const { onChunk, accepted = false } = options;
-    const signal = options.signal ?? new AbortController().signal;
     const requestId = options.requestId ?? randomUUID();
     const queued = options.arrivedAt ?? performance.now();
     // The request's span (the HTTP face made it active); undefined when tracing is off.
     const trace = activeTraceContext();
     const waiting = trace && startSpan("queue wait", { parent: trace });
-    const release = await this.admit(signal, queued, accepted).catch((error: unknown) => {
+    const release = await this.admit(caller, queued, accepted).catch((error: unknown) => {
       endSpan(waiting, error);
-      throw signal.aborted ? this.runner.clientClosed(requestId, "while queued") : error;
+      throw caller.aborted ? this.runner.clientClosed(requestId, "while queued") : error;
     });
     endSpan(waiting);
     const queueMs = performance.now() - queued;
     this.metrics?.observeQueueWait(queueMs / 1000); // metrics: queue wait
     const record = this.records.start(input, requestId);
     const result = await this.runner
-      .run({ input, requestId, signal, onChunk, release, trace, headers: options.headers })
+      .run({ input, requestId, caller, onChunk, release, trace, headers: options.headers })
       .catch((error: unknown) => {
         this.records.failed(record, error);
         throw error;
@@ -254,42 +266,30 @@ export class ModelRuntime {
    * `rejected`, a caller gone while queued as `cancelled`.
    */
   private async admit(
-    signal: AbortSignal,
+    caller: Cancellation,
     arrivedAt: number,
     accepted: boolean,
   ): Promise<() => void> {
     // A free slot needs none of the abort wiring below.
-    if (!signal.aborted && !this.stopping.signal.aborted) {
+    if (!caller.aborted && !this.stopping.aborted) {
       const release = this.admission.tryAcquire();
       if (release) return release;
     }
     const timeoutMs = accepted
       ? Number.POSITIVE_INFINITY
       : this.options.queueTimeoutMs - (performance.now() - arrivedAt);
-    const linked = new AbortController();
-    const onCallerAbort = () => linked.abort(signal.reason);
-    const onStop = () => linked.abort(this.stopping.signal.reason);
-    signal.addEventListener("abort", onCallerAbort, { once: true });
-    this.stopping.signal.addEventListener("abort", onStop, { once: true });
-    if (signal.aborted) onCallerAbort();
+    const linked = new Cancellation();
+    const follow = (reason: unknown) => linked.abort(reason);
+    const stopFollowingCaller = caller.onAbort(follow);
+    const stopFollowingStop = this.stopping.onAbort(follow);
     try {
-      return await this.admission.acquire(linked.signal, { timeoutMs, accepted });
+      return await this.admission.acquire(linked, { timeoutMs, accepted });
     } catch (error) {
-      this.metrics?.observePrediction(signal.aborted ? "cancelled" : "rejected");
+      this.metrics?.observePrediction(caller.aborted ? "cancelled" : "rejected");
       throw error;
     } finally {
-      signal.removeEventListener("abort", onCallerAbort);
-      this.stopping.signal.removeEventListener("abort", onStop);
+      stopFollowingCaller();
+      stopFollowingStop();
     }
   }
-}
-
-/**
- * The shutdown controller: every waiting or running prediction listens to its
- * signal, so Node's warning at 11 listeners would be noise, not a leak.
- */
-function abortControllerForMany(): AbortController {
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal);
-  return controller;
 }

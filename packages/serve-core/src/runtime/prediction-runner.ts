@@ -7,6 +7,7 @@ import type { AnyPredictor } from "../predictor.js";
 import { inSpan } from "../tracing/trace-spans.js";
 import { traceparentOf } from "../tracing/tracing-state.js";
 import type { Batcher } from "./batcher.js";
+import { Cancellation } from "./cancellation.js";
 import type { Executor, JobRequest } from "./executor/executor.js";
 
 /** What {@link PredictionRunner} needs. */
@@ -19,7 +20,7 @@ export interface PredictionRunnerDeps {
   log: Logger;
   metrics: ServeMetrics | undefined;
   /** Aborted when the shutdown grace period is over: what still runs gets its reason. */
-  stopping: AbortSignal;
+  stopping: Cancellation;
 }
 
 /** One prediction that has a slot: what it is, who asked, and how to free the slot. */
@@ -27,7 +28,7 @@ export interface RunRequest {
   input: unknown;
   requestId: string;
   /** The caller's: aborting it aborts the prediction (`ctx.signal`). */
-  signal: AbortSignal;
+  caller: Cancellation;
   onChunk: ((chunk: unknown) => void) | undefined;
   /** Frees the slot; called when the work really stops, even if the answer left earlier. */
   release: () => void;
@@ -58,23 +59,19 @@ export class PredictionRunner {
   constructor(private readonly deps: PredictionRunnerDeps) {}
 
   async run(runRequest: RunRequest): Promise<RunResult> {
-    const { input, requestId, signal, onChunk, release, trace } = runRequest;
+    const { input, requestId, caller, onChunk, release, trace } = runRequest;
     const { predictor, executor, batcher, predictTimeoutMs, metrics, stopping } = this.deps;
     const running = performance.now();
-    // Aborted by the caller or by the timeout. Not AbortSignal.any(): its
-    // signals are held by WeakRefs, which V8's minor GCs treat as strong, so
-    // each request's signals would be promoted to the old generation.
-    const job = new AbortController();
+    // Aborted by the caller, the timeout or the stop; its AbortSignal is made
+    // only if the predictor (or a pool worker) needs one (see Cancellation).
+    const job = new Cancellation();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       job.abort(new ServeError("TIMEOUT", `prediction took longer than ${predictTimeoutMs} ms`));
     }, predictTimeoutMs);
-    const onCallerAbort = () => job.abort(signal.reason);
-    signal.addEventListener("abort", onCallerAbort, { once: true });
-    if (signal.aborted) onCallerAbort();
-    const onStop = () => job.abort(stopping.reason);
-    stopping.addEventListener("abort", onStop, { once: true });
+    const stopFollowingCaller = caller.onAbort((reason) => job.abort(reason));
+    const stopListening = stopping.onAbort((reason) => job.abort(reason));
     const startedAt = new Date();
     const request: JobRequest = {
       id: requestId,
@@ -86,7 +83,9 @@ export class PredictionRunner {
       : executor.run({
           input,
           requestId,
-          signal: job.signal,
+          get signal() {
+            return job.signal;
+          },
           request,
           traceparent: trace && traceparentOf(trace),
           // Streaming predictors hand each item on; the caller may or may not listen.
@@ -96,13 +95,13 @@ export class PredictionRunner {
     void work
       .finally(() => {
         clearTimeout(timer);
-        signal.removeEventListener("abort", onCallerAbort);
-        stopping.removeEventListener("abort", onStop);
+        stopFollowingCaller();
+        stopListening();
         release();
       })
       .catch(() => {});
     try {
-      const { output, logs } = await raceAbort(work, job.signal);
+      const { output, logs } = await raceAbort(work, job);
       const checked = trace
         ? await inSpan("output check", () => this.checkOutput(output), { parent: trace })
         : await this.checkOutput(output);
@@ -111,7 +110,7 @@ export class PredictionRunner {
       return { output: checked, logs, startedAt, completedAt: new Date(), runMs };
     } catch (error) {
       // metrics: how it ended, and how long it ran
-      const status = timedOut ? "timeout" : signal.aborted ? "cancelled" : "failed";
+      const status = timedOut ? "timeout" : caller.aborted ? "cancelled" : "failed";
       metrics?.observePrediction(status, (performance.now() - running) / 1000);
       if (status === "cancelled") throw this.clientClosed(requestId, "while running");
       // Shutdown's answer, not a failure: serve logs it once for all of them.
@@ -170,13 +169,12 @@ export class PredictionRunner {
   }
 }
 
-/** Settles with `work`, or rejects as soon as `signal` aborts. */
-function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted)
-    return Promise.reject(toServeError(signal.reason, "TIMEOUT", "prediction aborted"));
+/** Settles with `work`, or rejects as soon as `job` aborts. */
+function raceAbort<T>(work: Promise<T>, job: Cancellation): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(toServeError(signal.reason, "TIMEOUT", "prediction aborted"));
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    const stopListening = job.onAbort((reason) =>
+      reject(toServeError(reason, "TIMEOUT", "prediction aborted")),
+    );
+    work.then(resolve, reject).finally(stopListening);
   });
 }

@@ -1,3 +1,4 @@
+import type { Cancellation } from "./cancellation.js";
 import type { WorkerCounts } from "./executor/executor.js";
 import type { SetupReport } from "./executor/setup-report.js";
 
@@ -16,8 +17,12 @@ export interface Health {
 
 /** How `ModelRuntime.predict` runs one input, beyond the input itself. */
 export interface PredictOptions {
-  /** The caller's signal: aborting it drops a queued prediction and aborts a running one (`ctx.signal`). */
-  signal?: AbortSignal | undefined;
+  /**
+   * The caller's signal: aborting it drops a queued prediction and aborts a
+   * running one (`ctx.signal`). A {@link Cancellation} does the same without
+   * an AbortController, for callers that make thousands a second.
+   */
+  signal?: AbortSignal | Cancellation | undefined;
   /** Names the prediction in logs and `ctx.requestId`. @default a random UUID */
   requestId?: string | undefined;
   /** Request headers `predict` sees in `ctx.request.headers` (the `requestHeaders` allow-list). @default {} */

@@ -16,18 +16,32 @@ function levelFor(status: number, path: string): "error" | "warn" | "info" | "de
 
 /** Logs one line per request: method, path, status, duration and request id. */
 export function accessLog(log: Logger): MiddlewareHandler {
-  return async function logRequest(c, next) {
+  return async function logEachRequest(c, next) {
     const start = performance.now();
     await next();
-    const ms = Math.round((performance.now() - start) * 10) / 10;
-    const path = c.req.path;
-    const status = c.res.status;
-    const level = levelFor(status, path);
-    // Skipped before the line is built when the level is off (pino would drop it anyway).
-    if (!log.isLevelEnabled(level)) return;
-    log[level](
-      { request_id: c.get("requestId"), method: c.req.method, path, status, ms },
-      "request",
-    );
+    logRequest(log, {
+      request_id: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: performance.now() - start,
+    });
   };
+}
+
+/** What one request's line says; `ms` is rounded to 0.1 here. */
+export interface RequestLine {
+  request_id: string;
+  method: string;
+  path: string;
+  status: number;
+  ms: number;
+}
+
+/** Logs one request's line at the level its status and path call for. */
+export function logRequest(log: Logger, line: RequestLine): void {
+  const level = levelFor(line.status, line.path);
+  // Skipped before the line is built when the level is off (pino would drop it anyway).
+  if (!log.isLevelEnabled(level)) return;
+  log[level]({ ...line, ms: Math.round(line.ms * 10) / 10 }, "request");
 }

@@ -17,22 +17,26 @@ function sendError(c: Context, error: ServeError): Response {
  */
 export function errorHandler(log: Logger): ErrorHandler {
   return function handleError(error, c) {
+    const served = errorToSend(error, c.get("requestId"), log);
     // Nobody is left to read a response; 499 tells the access log and metrics so.
-    if (error instanceof ServeError && error.code === "CLIENT_CLOSED") {
-      return c.body(null, error.status as StatusCode);
-    }
-    if (error instanceof ServeError) return sendError(c, error);
-    if (error instanceof HTTPException && error.status < 500) {
-      const code = error.status === 413 ? "PAYLOAD_TOO_LARGE" : "MALFORMED_REQUEST";
-      return sendError(c, new ServeError(code, error.message || "bad request"));
-    }
-    const requestId = c.get("requestId");
-    log.error({ err: error, request_id: requestId }, "unhandled error");
-    return sendError(
-      c,
-      new ServeError("INTERNAL", `internal error; see the server log for request ${requestId}`),
-    );
+    if (served.code === "CLIENT_CLOSED") return c.body(null, served.status as StatusCode);
+    return sendError(c, served);
   };
+}
+
+/**
+ * The {@link ServeError} a response reports for anything a route threw:
+ * ServeErrors as they are, Hono's 4xx as 400 or 413, anything else a 500
+ * whose cause is logged with the request id (the response never shows it).
+ */
+export function errorToSend(error: unknown, requestId: string, log: Logger): ServeError {
+  if (error instanceof ServeError) return error;
+  if (error instanceof HTTPException && error.status < 500) {
+    const code = error.status === 413 ? "PAYLOAD_TOO_LARGE" : "MALFORMED_REQUEST";
+    return new ServeError(code, error.message || "bad request");
+  }
+  log.error({ err: error, request_id: requestId }, "unhandled error");
+  return new ServeError("INTERNAL", `internal error; see the server log for request ${requestId}`);
 }
 
 /** JSON 404 naming the route that does not exist. */

@@ -14,10 +14,14 @@ const UNSAFE = /[^\w\-=]/;
  */
 export function requestIdMiddleware(): MiddlewareHandler {
   return async function requestId(c, next) {
-    let id = requestHeader(c, "x-request-id");
-    if (!id || id.length > MAX_LENGTH || UNSAFE.test(id)) id = randomUUID();
+    const id = acceptedRequestId(requestHeader(c, "x-request-id"));
     c.set("requestId", id);
     c.header("X-Request-Id", id);
     await next();
   };
+}
+
+/** The client's `X-Request-Id` when it is safe to log and echo, else a new UUID. */
+export function acceptedRequestId(given: string | undefined): string {
+  return !given || given.length > MAX_LENGTH || UNSAFE.test(given) ? randomUUID() : given;
 }

@@ -11,7 +11,7 @@ import { bodyLimits } from "./body-limits.js";
 import { DEFAULT_PLACE, predictionSchemas, type RoutePlace } from "./prediction-schemas.js";
 import type { RouteDeps } from "./route-deps.js";
 import { errorResponses } from "./schemas.js";
-import { setServerTiming } from "./server-timing.js";
+import { serverTiming } from "./server-timing.js";
 import { streamFormatFor, streamPrediction } from "./stream-response.js";
 
 /** The OpenAPI definition of `POST /predict`, from the predictor's schemas. */
@@ -96,12 +96,15 @@ export function registerPredictRoute({ app, models, options, receiving }: RouteD
         headers,
       });
       void models.shadow(lease, shadowInput, outcome.output, requestId);
-      setServerTiming(c, {
-        read: read - start,
-        validate: validated - read,
-        queue: outcome.queueMs,
-        predict: outcome.runMs,
-      });
+      c.header(
+        "Server-Timing",
+        serverTiming({
+          read: read - start,
+          validate: validated - read,
+          queue: outcome.queueMs,
+          predict: outcome.runMs,
+        }),
+      );
       return c.json(outcome.output as object);
     } finally {
       if (!releaseWithStream) lease.release();

@@ -74,11 +74,19 @@ export class PredictorHost {
   }
 
   private async runPredict(job: PredictionJob): Promise<JobResult> {
-    const log = new CapturingLogger(this.options.log.child({ request_id: job.requestId }));
+    const parent = this.options.log;
+    let log: CapturingLogger | undefined;
     const ctx = {
       state: this.state,
-      log,
-      signal: job.signal,
+      // Both made on first use: a child logger and an AbortSignal per
+      // prediction cost more than a light model's whole predict.
+      get log() {
+        log ??= new CapturingLogger(parent.child({ request_id: job.requestId }));
+        return log;
+      },
+      get signal() {
+        return job.signal;
+      },
       requestId: job.requestId,
       ...predictRequests(job, this.options.predictor),
       metrics: this.options.metrics,
@@ -91,7 +99,7 @@ export class PredictorHost {
             result instanceof Error ? { error: result } : { output: result },
           )
         : results;
-      return { output, logs: log.text() };
+      return { output, logs: log?.text() ?? "" };
     }
     const output: unknown = await this.options.predictor.predict(job.input, ctx);
     if (isAsyncIterable(output)) {
@@ -101,9 +109,9 @@ export class PredictorHost {
         chunks.push(chunk);
         job.onChunk?.(chunk);
       }
-      return { output: chunks, logs: log.text() };
+      return { output: chunks, logs: log?.text() ?? "" };
     }
-    return { output, logs: log.text() };
+    return { output, logs: log?.text() ?? "" };
   }
 }
 

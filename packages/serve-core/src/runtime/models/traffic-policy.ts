@@ -76,8 +76,12 @@ export function shares(policy: TrafficPolicy): Record<string, number> {
  * 10% of the weight moves only the keys in that 10%.
  */
 export function chooseVersion(policy: TrafficPolicy, key: string): string {
+  // One version (every single-model server): no shares to compute, no hash.
+  const versions = Object.keys(policy.weights);
+  const only = versions[0];
+  if (versions.length === 1 && only !== undefined && (policy.weights[only] ?? 0) > 0) return only;
   const entries = Object.entries(shares(policy)).filter(([, share]) => share > 0);
-  // One version with traffic (every single-model server): no hash to compute.
+  // One version with traffic: no hash to compute.
   if (entries.length === 1) return entries[0]![0];
   const point = unitHash(key);
   let upTo = 0;
