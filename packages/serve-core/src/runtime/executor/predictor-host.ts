@@ -74,19 +74,11 @@ export class PredictorHost {
   }
 
   private async runPredict(job: PredictionJob): Promise<JobResult> {
-    const parent = this.options.log;
-    let log: CapturingLogger | undefined;
+    const log = new CapturingLogger(this.options.log.child({ request_id: job.requestId }));
     const ctx = {
       state: this.state,
-      // Both made on first use: a child logger and an AbortSignal per
-      // prediction cost more than a light model's whole predict.
-      get log() {
-        log ??= new CapturingLogger(parent.child({ request_id: job.requestId }));
-        return log;
-      },
-      get signal() {
-        return job.signal;
-      },
+      log,
+      signal: job.signal,
       requestId: job.requestId,
       ...predictRequests(job, this.options.predictor),
       metrics: this.options.metrics,
@@ -99,7 +91,7 @@ export class PredictorHost {
             result instanceof Error ? { error: result } : { output: result },
           )
         : results;
-      return { output, logs: log?.text() ?? "" };
+      return { output, logs: log.text() };
     }
     const output: unknown = await this.options.predictor.predict(job.input, ctx);
     if (isAsyncIterable(output)) {
@@ -109,9 +101,9 @@ export class PredictorHost {
         chunks.push(chunk);
         job.onChunk?.(chunk);
       }
-      return { output: chunks, logs: log?.text() ?? "" };
+      return { output: chunks, logs: log.text() };
     }
-    return { output, logs: log?.text() ?? "" };
+    return { output, logs: log.text() };
   }
 }
 
