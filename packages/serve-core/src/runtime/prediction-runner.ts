@@ -62,8 +62,8 @@ export class PredictionRunner {
     const { input, requestId, caller, onChunk, release, trace } = runRequest;
     const { predictor, executor, batcher, predictTimeoutMs, metrics, stopping } = this.deps;
     const running = performance.now();
-    // Aborted by the caller, the timeout or the stop; its AbortSignal is made
-    // only if the predictor (or a pool worker) needs one (see Cancellation).
+    // Aborted by the caller, the timeout or the stop; the AbortSignal that
+    // `ctx.signal` and a pool worker follow is made from it (see Cancellation).
     const job = new Cancellation();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -83,9 +83,7 @@ export class PredictionRunner {
       : executor.run({
           input,
           requestId,
-          get signal() {
-            return job.signal;
-          },
+          signal: job.signal,
           request,
           traceparent: trace && traceparentOf(trace),
           // Streaming predictors hand each item on; the caller may or may not listen.
