@@ -1,6 +1,5 @@
 import { createRequire } from "node:module";
 import { isatty } from "node:tty";
-import { isMainThread } from "node:worker_threads";
 import pino, { type Logger } from "pino";
 import type pinoPretty from "pino-pretty";
 import { traceLogOptions } from "./tracing/tracing-state.js";
@@ -67,11 +66,7 @@ export function createLogger(
       }),
     );
   }
-  // On the main thread, lines are written asynchronously: under load one write
-  // carries many lines instead of a system call per request, and pino flushes
-  // what is left synchronously when the process exits (even on a crash).
-  // Worker threads get no such exit hook, so they write synchronously.
-  return pino(settings, pino.destination({ fd, sync: !isMainThread }));
+  return pino(settings, pino.destination({ fd, sync: true }));
 }
 
 /**

@@ -134,8 +134,6 @@ async function answer(
     if (served.retryAfterSeconds !== undefined)
       reply["retry-after"] = String(served.retryAfterSeconds);
   }
-  send(response, status, reply, body);
-  if (!request.complete) discardUnread(request);
   const ms = performance.now() - start;
   metrics?.observe(
     {
@@ -148,6 +146,10 @@ async function answer(
     ms / 1000,
   );
   logRequest(log, { request_id: requestId, method: "POST", path: route.path, status, ms });
+  // After the log line and metrics, as Hono's middleware has them before its adapter
+  // writes: a client that reads the log once answered finds the line there.
+  send(response, status, reply, body);
+  if (!request.complete) discardUnread(request);
 }
 
 /** Writes the response as @hono/node-server writes a `c.json` one: sorted lower-case headers, then Content-Length. */
