@@ -11,8 +11,8 @@
 // 3. capacity again, so drift on a shared machine shows (goodput is compared
 //    with the capacity measured just before).
 // Targets: goodput ≥ 90 % of capacity, /health p99 ≤ 50 ms, no accepted
-// request waiting longer than queueTimeoutMs (its Server-Timing `queue`,
-// counted from arrival). Prints a Markdown report (docs/benchmarks.md) and
+// request waiting longer than queueTimeoutMs (its Server-Timing `queue`, the
+// wait for a slot). Prints a Markdown report (docs/benchmarks.md) and
 // writes the numbers to bench/overload/results/latest.json; the server's log
 // goes to servekit-overload-server.log in the temporary directory.
 import { type ChildProcess, spawn } from "node:child_process";

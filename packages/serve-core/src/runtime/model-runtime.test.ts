@@ -70,6 +70,18 @@ describe("ModelRuntime without HTTP", () => {
     await expect.poll(() => runtime.inFlight).toBe(0);
   });
 
+  it("reports as queueMs only the wait for a slot, not the time since the request arrived", async () => {
+    const runtime = start({ maxConcurrency: 1 });
+    await runtime.ready;
+    // Arrived 600 ms ago (a slow upload, say) but found a free slot at once.
+    const free = await runtime.predict({ name: "ada" }, { arrivedAt: performance.now() - 600 });
+    expect(free.queueMs).toBeLessThan(100);
+    const busy = runtime.predict({ name: "first", sleep_ms: 300 });
+    const waited = await runtime.predict({ name: "second" }, { arrivedAt: performance.now() });
+    await busy;
+    expect(waited.queueMs).toBeGreaterThanOrEqual(250);
+  });
+
   it("drains (refusing new work with DRAINING) once running predictions finish, then closes", async () => {
     const runtime = start();
     await runtime.ready;

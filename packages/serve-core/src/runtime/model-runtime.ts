@@ -198,16 +198,18 @@ export class ModelRuntime {
   ): Promise<PredictionOutcome> {
     const { onChunk, accepted = false } = options;
     const requestId = options.requestId ?? randomUUID();
-    const queued = options.arrivedAt ?? performance.now();
+    const waitFrom = performance.now();
     // The request's span (the HTTP face made it active); undefined when tracing is off.
     const trace = activeTraceContext();
     const waiting = trace && startSpan("queue wait", { parent: trace });
-    const release = await this.admit(caller, queued, accepted).catch((error: unknown) => {
+    const arrivedAt = options.arrivedAt ?? waitFrom;
+    const release = await this.admit(caller, arrivedAt, accepted).catch((error: unknown) => {
       endSpan(waiting, error);
       throw caller.aborted ? this.runner.clientClosed(requestId, "while queued") : error;
     });
     endSpan(waiting);
-    const queueMs = performance.now() - queued;
+    // The wait for a slot alone; reading and validating before it have their own timings.
+    const queueMs = performance.now() - waitFrom;
     this.metrics?.observeQueueWait(queueMs / 1000); // metrics: queue wait
     const record = this.records.start(input, requestId);
     const result = await this.runner

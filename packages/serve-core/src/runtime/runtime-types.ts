@@ -31,7 +31,8 @@ export interface PredictOptions {
   onChunk?: ((chunk: unknown) => void) | undefined;
   /**
    * When the request arrived (`performance.now()`): the time before
-   * admission (reading, validating) counts against `queueTimeoutMs`.
+   * admission (reading, validating) counts against `queueTimeoutMs`, but
+   * not in the outcome's `queueMs`.
    * @default now
    */
   arrivedAt?: number | undefined;
