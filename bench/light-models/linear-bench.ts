@@ -40,7 +40,7 @@ function train(): Meta {
  * predictions, measures them in alternating rounds and stops them.
  *
  * @example
- * const linear = await linearBench({ rounds: 5, seconds: 5, concurrency: 64 }, { processes: 2 });
+ * const linear = await linearBench({ rounds: 5, seconds: 5, concurrency: 64 }, { maxConcurrency: 64 });
  */
 export async function linearBench(
   settings: BenchSettings,

@@ -6,7 +6,7 @@
 // table per bench and writes results/latest.json.
 //
 //   pnpm --filter @servekit/bench light-models [--seconds 5] [--rounds 5] [--only echo|linear]
-//     [--servekit-option processes=2]
+//     [--servekit-option maxConcurrency=64]
 import { availableParallelism, cpus, release } from "node:os";
 import { parseArgs } from "node:util";
 import { round } from "../stats.js";
