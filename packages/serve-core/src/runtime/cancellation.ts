@@ -3,8 +3,9 @@
  * stops), for the runtime's own wiring. An AbortController per prediction
  * and EventTarget listeners on it cost microseconds each in Node, a large
  * share of a light model's whole time, so listeners here are a plain Set
- * and the AbortSignal that user code sees (`ctx.signal`) is made only when
- * something asks for it, already aborted if the work was.
+ * and an AbortSignal is made only when something asks for it, already
+ * aborted if the work was: the runner does, once per prediction, for
+ * `ctx.signal`; the caller, queue and shutdown wiring never do.
  *
  * @example
  * const job = new Cancellation();

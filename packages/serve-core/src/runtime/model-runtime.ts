@@ -199,10 +199,10 @@ export class ModelRuntime {
     const { onChunk, accepted = false } = options;
     const requestId = options.requestId ?? randomUUID();
     const waitFrom = performance.now();
+    const arrivedAt = options.arrivedAt ?? waitFrom;
     // The request's span (the HTTP face made it active); undefined when tracing is off.
     const trace = activeTraceContext();
     const waiting = trace && startSpan("queue wait", { parent: trace });
-    const arrivedAt = options.arrivedAt ?? waitFrom;
     const release = await this.admit(caller, arrivedAt, accepted).catch((error: unknown) => {
       endSpan(waiting, error);
       throw caller.aborted ? this.runner.clientClosed(requestId, "while queued") : error;
