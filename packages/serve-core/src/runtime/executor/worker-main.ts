@@ -14,6 +14,7 @@ import {
   transferables,
   type WorkerBoot,
 } from "./worker-protocol.js";
+import { YoungCollector } from "./young-collector.js";
 
 const boot = workerData as WorkerBoot;
 const port = parentPort!;
@@ -21,6 +22,7 @@ const log = createLogger({ level: boot.logLevel, name: boot.predictorName }).chi
   worker: boot.workerIndex,
 });
 const running = new Map<number, AbortController>();
+const collector = new YoungCollector();
 // Each worker traces on its own (its spans join the request's through the run message's
 // traceparent), from the same OTEL_* environment as the main thread; undefined when off.
 const tracing = startTracing({
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
     }
     const controller = new AbortController();
     running.set(message.id, controller);
+    const mark = collector.mark();
     host
       .predict({
         input: message.input,
@@ -119,7 +122,10 @@ async function main(): Promise<void> {
       .catch((error: unknown) =>
         send({ type: "failure", id: message.id, error: toWireError(error), logs: "" }),
       )
-      .finally(() => running.delete(message.id));
+      .finally(() => {
+        running.delete(message.id);
+        collector.afterPrediction(mark);
+      });
   });
   const report = await host.setup(new AbortController().signal, (line) =>
     send({ type: "setup-log", line }),
