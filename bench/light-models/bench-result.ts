@@ -20,7 +20,10 @@ export interface BenchResult {
 
 /**
  * Builds a {@link BenchResult}: medians per server and, for each servekit
- * server (named "servekit…") and each peer, the per-round ratios.
+ * server (named "servekit…") and each peer, the per-round ratios. A
+ * `ceiling` (a bare server no one would ship) is not a peer: servekit is
+ * compared to it, and it to the peers, so the ratios can be read against
+ * what the runtime itself allows.
  *
  * @example
  * benchResult(perRound, { servekit: "serve() defaults", fastapi: "uvicorn …" }, {});
@@ -29,10 +32,11 @@ export function benchResult(
   perRound: Record<string, Measurement[]>,
   configs: Record<string, string>,
   details: Record<string, unknown>,
+  ceiling?: string,
 ): BenchResult {
   const names = Object.keys(perRound);
   const ours = names.filter((name) => name.startsWith("servekit"));
-  const peers = names.filter((name) => !name.startsWith("servekit"));
+  const peers = names.filter((name) => !name.startsWith("servekit") && name !== ceiling);
   const servers = Object.fromEntries(
     names.map((name) => [
       name,
@@ -43,8 +47,10 @@ export function benchResult(
       },
     ]),
   );
-  const pairs = ours.flatMap((a) =>
-    peers.map((b) => [`${a}/${b}`, ratios(perRound[a]!, perRound[b]!)] as const),
-  );
+  const compared = ceiling === undefined ? peers : [ceiling, ...peers];
+  const pairs = [
+    ...ours.flatMap((a) => compared.map((b) => [a, b] as const)),
+    ...(ceiling === undefined ? [] : peers.map((b) => [ceiling, b] as const)),
+  ].map(([a, b]) => [`${a}/${b}`, ratios(perRound[a]!, perRound[b]!)] as const);
   return { servers, ratios: Object.fromEntries(pairs), details };
 }

@@ -1,6 +1,8 @@
 // Bench 1, echo: servekit's validated echo predictor (serve() defaults) vs
 // FastAPI + uvicorn (one worker; uvloop and httptools when installed) vs a
-// bare Hono + zod app doing the same validation.
+// bare Hono + zod app doing the same validation, and vs bare node:http + zod:
+// not a peer anyone would ship, but the ceiling any Node server can reach on
+// this machine, so the ratios above can be read against it.
 import { spawnServer, stopServer } from "../spawn-server.js";
 import { type BenchResult, benchResult } from "./bench-result.js";
 import { track } from "./children.js";
@@ -36,6 +38,11 @@ export async function echoBench(settings: BenchSettings): Promise<BenchResult> {
     onSpawn: track,
     logFile: logFile("echo-hono"),
   });
+  const nodeHttp = await spawnServer({
+    script: `${here}echo-node-http.ts`,
+    onSpawn: track,
+    logFile: logFile("echo-node-http"),
+  });
   const fastapi = await startPythonServer({
     command: PYTHON,
     args: (port) => [...UVICORN_ARGS, "--port", String(port)],
@@ -53,6 +60,7 @@ export async function echoBench(settings: BenchSettings): Promise<BenchResult> {
       { name: "servekit", url: `${servekit.url}/predict` },
       { name: "fastapi", url: `${fastapi.url}/predict` },
       { name: "hono", url: `${hono.url}/predict` },
+      { name: "node-http", url: `${nodeHttp.url}/predict` },
     ];
     await verifyEcho(contenders);
     const body = Buffer.from(JSON.stringify({ text: "hello" }));
@@ -64,10 +72,15 @@ export async function echoBench(settings: BenchSettings): Promise<BenchResult> {
           'definePredictor echo (zod input/output), serve(echo, { port: 0, host: "127.0.0.1" }) defaults',
         fastapi: `${PYTHON} ${UVICORN_ARGS.join(" ")} (pydantic model, async def endpoint; --loop auto --http auto)`,
         hono: "Hono + @hono/node-server, zod safeParse, 422 with the issues",
+        "node-http":
+          "bare node:http + zod safeParse, 422 with the issues (the ceiling, not a peer)",
       },
       { uvicorn },
+      "node-http",
     );
   } finally {
-    await Promise.all([servekit, hono, fastapi].map((server) => stopServer(server.child)));
+    await Promise.all(
+      [servekit, hono, nodeHttp, fastapi].map((server) => stopServer(server.child)),
+    );
   }
 }

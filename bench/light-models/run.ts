@@ -1,6 +1,7 @@
 // Framework overhead for light models: servekit against its peers, side by
 // side in one run, in alternating rounds at concurrency 64 (closed loop).
 //   echo:   validated echo predictor vs FastAPI + uvicorn (1 worker) vs bare Hono + zod
+//           (and bare node:http + zod, the ceiling of any Node server here)
 //   linear: ride-duration linear regression (ONNX) vs Flask + gunicorn (sklearn pickle)
 // Installs the Python peers from Debian's packages when missing. Prints a
 // table per bench and writes results/latest.json.
