@@ -2,7 +2,7 @@
 // FastAPI + uvicorn (one worker; uvloop and httptools when installed) vs a
 // bare Hono + zod app doing the same validation, and vs bare node:http + zod:
 // not a peer anyone would ship, but the ceiling any Node server can reach on
-// this machine, so the ratios above can be read against it.
+// this machine, so the other ratios can be read against it.
 import { spawnServer, stopServer } from "../spawn-server.js";
 import { type BenchResult, benchResult } from "./bench-result.js";
 import { track } from "./children.js";

@@ -13,21 +13,22 @@ type Collect = (options: { type: "minor" }) => void;
  * Policy: when a prediction grew the worker's ArrayBuffer memory by 8 MiB or
  * more, from its start to its end, one young-generation collection runs on
  * the next turn of the event loop, after its answer has been sent. That
- * costs ~0.1 ms; other predictions pay only two reads of the figure (a few
- * µs each).
+ * costs ~0.1 ms; every prediction pays two `process.memoryUsage()` reads
+ * (~7 µs each, as it also reads the RSS).
  *
  * Why: a YOLOv5 prediction leaves ~13 MiB of dead buffers (the output tensor,
  * the decoded pixels). V8 frees them when the young generation next fills,
  * and a worker allocates so little JavaScript that it fills slowly: the dead
  * buffers of several predictions piled up in each worker. Collecting after
- * each such prediction lowered the demo's RSS under load from ~319 to
- * ~286 MiB, and flat, at the same throughput (docs/production.md#memory).
+ * each such prediction lowered the demo's RSS under load from 317–320 to
+ * 287–293 MiB side by side, at the same throughput (docs/benchmarks.md).
  *
  * V8 offers collection to JavaScript only as the `gc` of a context created
  * with `--expose-gc`: the flag is set just long enough to create one such
- * context and take its `gc`, so the worker's own global scope never gets
- * one (a process started with `--expose-gc` has one, and keeps it). Where
- * that fails, the collector does nothing.
+ * context and take its `gc`, so the worker's own global scope does not get
+ * one (the flag is process-wide meanwhile; a process started with
+ * `--expose-gc` has one, and keeps it). Where that fails, the collector does
+ * nothing.
  */
 export class YoungCollector {
   private readonly collect: Collect | undefined = exposeGc();
