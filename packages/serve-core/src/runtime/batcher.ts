@@ -1,6 +1,7 @@
 import type { Context } from "@opentelemetry/api";
 import { endSpan, linkTo, SPAN_ATTRIBUTES, startSpan } from "../tracing/trace-spans.js";
 import { traceparentOfSpan } from "../tracing/tracing-state.js";
+import { Cancellation } from "./cancellation.js";
 import type { Executor, JobRequest, JobResult } from "./executor/executor.js";
 
 /** Dynamic batching settings a predictor declares. */
@@ -94,7 +95,7 @@ export class Batcher {
 
   private async run(items: Item[]): Promise<void> {
     // The batch is cancelled only when every one of its callers has gone.
-    const all = new AbortController();
+    const all = new Cancellation();
     const check = () => {
       if (items.every((item) => item.signal.aborted)) all.abort(items[0]!.signal.reason);
     };
@@ -106,7 +107,7 @@ export class Batcher {
       const { output, logs } = await this.executor.run({
         input: items.map((item) => item.input),
         requestId,
-        signal: all.signal,
+        cancel: all,
         batch: true,
         ...batchRequests(items, requestId),
         ...(span ? { traceparent: traceparentOfSpan(span) } : {}),

@@ -62,8 +62,9 @@ export class PredictionRunner {
     const { input, requestId, caller, onChunk, release, trace } = runRequest;
     const { predictor, executor, batcher, predictTimeoutMs, metrics, stopping } = this.deps;
     const running = performance.now();
-    // Aborted by the caller, the timeout or the stop; the AbortSignal that
-    // `ctx.signal` and a pool worker follow is made from it (see Cancellation).
+    // Aborted by the caller, the timeout or the stop. The executor follows it
+    // as it is; an AbortSignal is made from it only if the predictor reads
+    // `ctx.signal` (see Cancellation), or for the batcher.
     const job = new Cancellation();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -83,7 +84,7 @@ export class PredictionRunner {
       : executor.run({
           input,
           requestId,
-          signal: job.signal,
+          cancel: job,
           request,
           traceparent: trace && traceparentOf(trace),
           // Streaming predictors hand each item on; the caller may or may not listen.

@@ -1,3 +1,4 @@
+import type { Cancellation } from "../cancellation.js";
 import type { SetupReport } from "./setup-report.js";
 
 /**
@@ -23,8 +24,11 @@ export interface WorkerCounts {
 export interface PredictionJob {
   input: unknown;
   requestId: string;
-  /** Aborted on timeout, cancel or client disconnect; passed to `predict` as `ctx.signal`. */
-  signal: AbortSignal;
+  /**
+   * Aborted on timeout, cancel or client disconnect. `predict` sees it as
+   * `ctx.signal`, an AbortSignal made only if the predictor reads it.
+   */
+  cancel: Cancellation;
   /** `input` is an array for `predictBatch`; the output is one `BatchItemResult` per input. */
   batch?: boolean;
   /**

@@ -5,6 +5,7 @@ import { endSpan, withSpan } from "../../tracing/trace-spans.js";
 import type { WeightsSettings } from "../../weights/weights-settings.js";
 import type { JobResult, PredictionJob } from "./executor.js";
 import { predictRequests, startPredictSpan } from "./predict-request.js";
+import { PredictionContext } from "./prediction-context.js";
 import type { SetupReport } from "./setup-report.js";
 import { setupWeights } from "./setup-weights.js";
 
@@ -74,15 +75,16 @@ export class PredictorHost {
   }
 
   private async runPredict(job: PredictionJob): Promise<JobResult> {
-    const log = new CapturingLogger(this.options.log.child({ request_id: job.requestId }));
-    const ctx = {
-      state: this.state,
-      log,
-      signal: job.signal,
-      requestId: job.requestId,
-      ...predictRequests(job, this.options.predictor),
-      metrics: this.options.metrics,
-    };
+    const { request, requests } = predictRequests(job, this.options.predictor);
+    const ctx = new PredictionContext(
+      this.state,
+      this.options.log,
+      job.cancel,
+      job.requestId,
+      request,
+      this.options.metrics,
+      requests,
+    );
     if (job.batch) {
       const results = await this.options.predictor.predictBatch!(job.input as unknown[], ctx);
       // Per-input errors become items of their own, so each fails only its input.
@@ -91,7 +93,7 @@ export class PredictorHost {
             result instanceof Error ? { error: result } : { output: result },
           )
         : results;
-      return { output, logs: log.text() };
+      return { output, logs: PredictionContext.logsOf(ctx) };
     }
     const output: unknown = await this.options.predictor.predict(job.input, ctx);
     if (isAsyncIterable(output)) {
@@ -101,9 +103,9 @@ export class PredictorHost {
         chunks.push(chunk);
         job.onChunk?.(chunk);
       }
-      return { output: chunks, logs: log.text() };
+      return { output: chunks, logs: PredictionContext.logsOf(ctx) };
     }
-    return { output, logs: log.text() };
+    return { output, logs: PredictionContext.logsOf(ctx) };
   }
 }
 

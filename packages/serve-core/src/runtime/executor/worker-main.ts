@@ -5,6 +5,7 @@ import { createLogger } from "../../logger.js";
 import { forwardPredictorMetrics } from "../../metrics/predictor-metrics.js";
 import { type AnyPredictor, isPredictor } from "../../predictor.js";
 import { startTracing } from "../../tracing/start-tracing.js";
+import { Cancellation } from "../cancellation.js";
 import { PredictorHost } from "./predictor-host.js";
 import {
   type FromWorker,
@@ -21,7 +22,7 @@ const port = parentPort!;
 const log = createLogger({ level: boot.logLevel, name: boot.predictorName }).child({
   worker: boot.workerIndex,
 });
-const running = new Map<number, AbortController>();
+const running = new Map<number, Cancellation>();
 const collector = new YoungCollector();
 // Each worker traces on its own (its spans join the request's through the run message's
 // traceparent), from the same OTEL_* environment as the main thread; undefined when off.
@@ -91,11 +92,12 @@ async function main(): Promise<void> {
       return;
     }
     if (message.type === "abort") {
-      running.get(message.id)?.abort();
+      // What a bare AbortController.abort() gives ctx.signal.reason.
+      running.get(message.id)?.abort(new DOMException("This operation was aborted", "AbortError"));
       return;
     }
-    const controller = new AbortController();
-    running.set(message.id, controller);
+    const cancel = new Cancellation();
+    running.set(message.id, cancel);
     const mark = collector.mark();
     host
       .predict({
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
         traceparent: message.traceparent,
         request: message.request,
         requests: message.requests,
-        signal: controller.signal,
+        cancel,
         ...(message.batch ? { batch: true } : {}),
         ...(message.stream
           ? {

@@ -282,8 +282,8 @@ export class WorkerPool implements Executor {
       if (this.queue.length === 0) return;
       if (!slot?.ready || slot.current) continue;
       const pending = this.queue.shift()!;
-      if (pending.job.signal.aborted) {
-        pending.reject(pending.job.signal.reason);
+      if (pending.job.cancel.aborted) {
+        pending.reject(pending.job.cancel.reason);
         continue;
       }
       sendJob(slot, pending, this.options);

@@ -25,7 +25,7 @@ export interface Slot {
   setup: SetupReport;
   current: PendingJob | undefined;
   killTimer: NodeJS.Timeout | undefined;
-  /** Removes the current job's abort listener: the job's signal can outlive the job. */
+  /** Removes the current job's abort listener: the job's cancellation can outlive the job. */
   stopListening: (() => void) | undefined;
 }
 
@@ -51,7 +51,7 @@ export function newSlot(index: number, worker: Worker, replacement: boolean): Sl
   };
 }
 
-/** Frees a slot of its job: no kill timer, no listener left on the job's signal. */
+/** Frees a slot of its job: no kill timer, no listener left on the job's cancellation. */
 export function releaseSlot(slot: Slot): void {
   if (slot.killTimer) clearTimeout(slot.killTimer);
   slot.killTimer = undefined;
@@ -65,7 +65,7 @@ export function releaseSlot(slot: Slot): void {
  * instead (false) when its input cannot cross threads.
  */
 export function sendJob(slot: Slot, pending: PendingJob, policy: AbortPolicy): boolean {
-  const { input, requestId, signal } = pending.job;
+  const { input, requestId, cancel } = pending.job;
   const message: ToWorker = {
     type: "run",
     id: pending.id,
@@ -85,9 +85,7 @@ export function sendJob(slot: Slot, pending: PendingJob, policy: AbortPolicy): b
     return false;
   }
   slot.current = pending;
-  const onAbort = () => abortJob(slot, pending.id, policy);
-  signal.addEventListener("abort", onAbort, { once: true });
-  slot.stopListening = () => signal.removeEventListener("abort", onAbort);
+  slot.stopListening = cancel.onAbort(() => abortJob(slot, pending.id, policy));
   return true;
 }
 
