@@ -15,7 +15,7 @@ import { createExecutor } from "./executor/create-executor.js";
 import type { Executor } from "./executor/executor.js";
 import { inPoolWorker } from "./executor/pool-worker-context.js";
 import { PredictionRecords } from "./prediction-records.js";
-import { PredictionRunner } from "./prediction-runner.js";
+import { PredictionRunner, type RunResult } from "./prediction-runner.js";
 import type { Health, PredictionOutcome, PredictOptions } from "./runtime-types.js";
 
 /** What a test may swap in a {@link ModelRuntime}, beyond its options. */
@@ -182,20 +182,10 @@ export class ModelRuntime {
    * with `predictTimeoutMs`, checks the output. Aborting `signal` drops a
    * queued prediction and aborts a running one (a `ClientClosedError`).
    */
+  // One async function with try/catch, not helpers chained with .catch:
+  // each promise layer is a measurable share of a light model's request.
   async predict(input: unknown, options: PredictOptions = {}): Promise<PredictionOutcome> {
     const { cancel: caller, unfollow } = asCancellation(options.signal);
-    try {
-      return await this.admitAndRun(input, options, caller);
-    } finally {
-      unfollow();
-    }
-  }
-
-  private async admitAndRun(
-    input: unknown,
-    options: PredictOptions,
-    caller: Cancellation,
-  ): Promise<PredictionOutcome> {
     const { onChunk, accepted = false } = options;
     const requestId = options.requestId ?? randomUUID();
     const waitFrom = performance.now();
@@ -203,23 +193,41 @@ export class ModelRuntime {
     // The request's span (the HTTP face made it active); undefined when tracing is off.
     const trace = activeTraceContext();
     const waiting = trace && startSpan("queue wait", { parent: trace });
-    const release = await this.admit(caller, arrivedAt, accepted).catch((error: unknown) => {
-      endSpan(waiting, error);
-      throw caller.aborted ? this.runner.clientClosed(requestId, "while queued") : error;
-    });
-    endSpan(waiting);
-    // The wait for a slot alone; reading and validating before it have their own timings.
-    const queueMs = performance.now() - waitFrom;
-    this.metrics?.observeQueueWait(queueMs / 1000); // metrics: queue wait
-    const record = this.records.start(input, requestId);
-    const result = await this.runner
-      .run({ input, requestId, caller, onChunk, release, trace, headers: options.headers })
-      .catch((error: unknown) => {
+    try {
+      let release: (() => void) | undefined;
+      try {
+        // A free slot is taken at once, without the abort wiring of a wait.
+        release = caller.aborted || this.stopping.aborted ? undefined : this.admission.tryAcquire();
+        release ??= await this.waitForSlot(caller, arrivedAt, accepted);
+      } catch (error) {
+        endSpan(waiting, error);
+        throw caller.aborted ? this.runner.clientClosed(requestId, "while queued") : error;
+      }
+      endSpan(waiting);
+      // The wait for a slot alone; reading and validating before it have their own timings.
+      const queueMs = performance.now() - waitFrom;
+      this.metrics?.observeQueueWait(queueMs / 1000); // metrics: queue wait
+      const record = this.records.start(input, requestId);
+      let result: RunResult;
+      try {
+        result = await this.runner.run({
+          input,
+          requestId,
+          caller,
+          onChunk,
+          release,
+          trace,
+          headers: options.headers,
+        });
+      } catch (error) {
         this.records.failed(record, error);
         throw error;
-      });
-    this.records.succeeded(record, result.output, result.runMs);
-    return { ...result, queueMs };
+      }
+      this.records.succeeded(record, result.output, result.runMs);
+      return { ...result, queueMs };
+    } finally {
+      unfollow();
+    }
   }
 
   /** Stops accepting; resolves true once running and queued predictions have finished, false after `graceMs`. */
@@ -267,16 +275,11 @@ export class ModelRuntime {
    * since `arrivedAt`, accepted work as long as it takes. A refusal counts as
    * `rejected`, a caller gone while queued as `cancelled`.
    */
-  private async admit(
+  private async waitForSlot(
     caller: Cancellation,
     arrivedAt: number,
     accepted: boolean,
   ): Promise<() => void> {
-    // A free slot needs none of the abort wiring below.
-    if (!caller.aborted && !this.stopping.aborted) {
-      const release = this.admission.tryAcquire();
-      if (release) return release;
-    }
     const timeoutMs = accepted
       ? Number.POSITIVE_INFINITY
       : this.options.queueTimeoutMs - (performance.now() - arrivedAt);

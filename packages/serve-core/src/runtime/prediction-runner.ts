@@ -91,14 +91,13 @@ export class PredictionRunner {
           ...(predictor.stream ? { onChunk: (chunk: unknown) => onChunk?.(chunk) } : {}),
         });
     // The slot is freed when the work really stops, even if we answer earlier.
-    void work
-      .finally(() => {
-        clearTimeout(timer);
-        stopFollowingCaller();
-        stopListening();
-        release();
-      })
-      .catch(() => {});
+    const stopped = () => {
+      clearTimeout(timer);
+      stopFollowingCaller();
+      stopListening();
+      release();
+    };
+    work.then(stopped, stopped);
     try {
       const { output, logs } = await raceAbort(work, job);
       const checked = trace
@@ -127,7 +126,7 @@ export class PredictionRunner {
     return new ClientClosedError();
   }
 
-  private async checkOutput(output: unknown): Promise<unknown> {
+  private checkOutput(output: unknown): Promise<unknown> {
     if (this.deps.predictor.stream) {
       // A stream's output is the array of its items; each must match the schema.
       const items = Array.isArray(output) ? output : [output];
@@ -174,6 +173,15 @@ function raceAbort<T>(work: Promise<T>, job: Cancellation): Promise<T> {
     const stopListening = job.onAbort((reason) =>
       reject(toServeError(reason, "TIMEOUT", "prediction aborted")),
     );
-    work.then(resolve, reject).finally(stopListening);
+    work.then(
+      (value) => {
+        stopListening();
+        resolve(value);
+      },
+      (error: unknown) => {
+        stopListening();
+        reject(error);
+      },
+    );
   });
 }

@@ -2,6 +2,7 @@ import { CapturingLogger, type Logger } from "../../logger.js";
 import type { PredictorMetrics } from "../../metrics/predictor-metrics.js";
 import type { AnyPredictor } from "../../predictor.js";
 import { endSpan, withSpan } from "../../tracing/trace-spans.js";
+import { tracingEnabled } from "../../tracing/tracing-state.js";
 import type { WeightsSettings } from "../../weights/weights-settings.js";
 import type { JobResult, PredictionJob } from "./executor.js";
 import { predictRequests, startPredictSpan } from "./predict-request.js";
@@ -60,7 +61,13 @@ export class PredictorHost {
   }
 
   /** Runs `predict` (in a `predict` span when tracing); errors are thrown as-is for the caller to classify. */
-  async predict(job: PredictionJob): Promise<JobResult> {
+  predict(job: PredictionJob): Promise<JobResult> {
+    // Not async itself: an async function that returns a promise adds
+    // microtask turns to every prediction.
+    return tracingEnabled() ? this.predictInSpan(job) : this.runPredict(job);
+  }
+
+  private async predictInSpan(job: PredictionJob): Promise<JobResult> {
     const span = startPredictSpan(job, this.options.predictor, this.options.workerIndex);
     if (span === undefined) return this.runPredict(job);
     try {
