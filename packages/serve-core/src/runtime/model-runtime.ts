@@ -182,9 +182,9 @@ export class ModelRuntime {
    * with `predictTimeoutMs`, checks the output. Aborting `signal` drops a
    * queued prediction and aborts a running one (a `ClientClosedError`).
    */
-  // One async function with try/catch, not helpers chained with .catch:
-  // each promise layer is a measurable share of a light model's request.
   async predict(input: unknown, options: PredictOptions = {}): Promise<PredictionOutcome> {
+    // One async function with try/catch, not helpers chained with .catch:
+    // each promise layer is a measurable share of a light model's request.
     const { cancel: caller, unfollow } = asCancellation(options.signal);
     const { onChunk, accepted = false } = options;
     const requestId = options.requestId ?? randomUUID();
