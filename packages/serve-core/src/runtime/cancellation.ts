@@ -4,8 +4,8 @@
  * and EventTarget listeners on it cost microseconds each in Node, a large
  * share of a light model's whole time, so listeners here are a plain Set
  * and an AbortSignal is made only when something asks for it, already
- * aborted if the work was: the runner does, once per prediction, for
- * `ctx.signal`; the caller, queue and shutdown wiring never do.
+ * aborted if the work was: a predictor that reads `ctx.signal`, or the
+ * batcher; the caller, queue, executor and shutdown wiring never do.
  *
  * @example
  * const job = new Cancellation();

@@ -6,8 +6,8 @@ import type { Cancellation } from "../cancellation.js";
 /**
  * The `ctx` of one `predict` call. Its `signal` and `log` are made when
  * first read: most light predictors read neither, and an AbortController
- * and a child logger per prediction cost such a model about 7% of the
- * server's CPU. A class, not an object literal with getters: V8 builds such
+ * and a child logger per prediction cost such a model about 9% of the
+ * server's CPU (docs/benchmarks.md). A class, not an object literal with getters: V8 builds such
  * a literal on a slow path (~600 ns against ~30 ns here), and it holds what
  * its getters' closures see.
  */
