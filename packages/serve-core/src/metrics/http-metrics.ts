@@ -1,5 +1,6 @@
-import { Counter, Histogram, Registry } from "prom-client";
+import { Histogram, Registry } from "prom-client";
 import { SECONDS_BUCKETS } from "./serve-metrics.js";
+import { type CountedSeries, SummedCounter } from "./summed-counter.js";
 
 /** What one answered HTTP request is counted by. */
 export interface HttpRequestLabels {
@@ -15,7 +16,7 @@ export interface HttpRequestLabels {
 /** The server's own request counter and timings, in a registry of their own. */
 export class HttpMetrics {
   readonly registry = new Registry();
-  private readonly requests = new Counter({
+  private readonly requests = new SummedCounter({
     name: "servekit_http_requests_total",
     help: "HTTP requests answered, by route pattern ('unmatched' for unknown paths), method, status, and the model and version that answered",
     labelNames: ["route", "method", "status", "model", "version"] as const,
@@ -30,15 +31,14 @@ export class HttpMetrics {
   });
 
   /**
-   * The counter and histogram children of each label set, looked up once:
-   * prom-client validates and hashes labels on every `inc({...})`, tens of
-   * microseconds a request. Bounded as the series are (route patterns,
-   * methods, statuses, models).
+   * The counter series and histogram child of each label set, looked up
+   * once. Bounded as the series are (route patterns, methods, statuses,
+   * models).
    */
   private readonly children = new Map<
     string,
     {
-      requests: Counter.Internal;
+      requests: CountedSeries;
       duration: Histogram.Internal<"route" | "method" | "model" | "version">;
     }
   >();
@@ -50,12 +50,12 @@ export class HttpMetrics {
     let child = this.children.get(key);
     if (child === undefined) {
       child = {
-        requests: this.requests.labels({ route, method, model, version, status: String(status) }),
+        requests: this.requests.series({ route, method, model, version, status: String(status) }),
         duration: this.duration.labels({ route, method, model, version }),
       };
       this.children.set(key, child);
     }
-    child.requests.inc();
+    child.requests.count++;
     child.duration.observe(seconds);
   }
 }

@@ -1,7 +1,8 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Gauge, Histogram, Registry } from "prom-client";
 import type { Logger } from "../logger.js";
 import type { AnyPredictor } from "../predictor.js";
 import { RegistryPredictorMetrics } from "./registry-predictor-metrics.js";
+import { type CountedSeries, SummedCounter } from "./summed-counter.js";
 
 /** How one prediction ended, as `servekit_predictions_total{status}` counts it. */
 export type PredictionStatus =
@@ -62,7 +63,7 @@ export class ServeMetrics {
     buckets: SECONDS_BUCKETS,
     registers: [this.registry],
   });
-  private readonly predictions = new Counter({
+  private readonly predictions = new SummedCounter({
     name: "servekit_predictions_total",
     help: "Predictions by outcome: succeeded, failed, timeout, rejected (before running) or cancelled (client gone)",
     labelNames: ["status"] as const,
@@ -103,7 +104,7 @@ export class ServeMetrics {
       "rejected",
       "cancelled",
     ];
-    for (const status of statuses) this.predictions.inc({ status }, 0);
+    for (const status of statuses) this.predictions.counter.inc({ status }, 0);
     new Gauge({
       name: "servekit_info",
       help: "The predictor served; always 1",
@@ -137,7 +138,7 @@ export class ServeMetrics {
     gauge("servekit_ready", "1 while predictions are accepted", () => (source.isReady ? 1 : 0));
   }
 
-  private readonly predictionsByStatus = new Map<PredictionStatus, Counter.Internal>();
+  private readonly predictionsByStatus = new Map<PredictionStatus, CountedSeries>();
 
   /** A prediction got a slot after waiting `seconds`. */
   observeQueueWait(seconds: number): void {
@@ -146,13 +147,12 @@ export class ServeMetrics {
 
   /** A prediction ended; `runSeconds` when it was handed to the predictor. */
   observePrediction(status: PredictionStatus, runSeconds?: number): void {
-    let counter = this.predictionsByStatus.get(status);
-    if (counter === undefined) {
-      // Looked up once per status: prom-client checks the labels on every inc({ status }).
-      counter = this.predictions.labels({ status });
-      this.predictionsByStatus.set(status, counter);
+    let counted = this.predictionsByStatus.get(status);
+    if (counted === undefined) {
+      counted = this.predictions.series({ status });
+      this.predictionsByStatus.set(status, counted);
     }
-    counter.inc();
+    counted.count++;
     if (runSeconds !== undefined) this.predictDuration.observe(runSeconds);
   }
 
