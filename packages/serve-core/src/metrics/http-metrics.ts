@@ -1,6 +1,7 @@
-import { Histogram, Registry } from "prom-client";
+import { Registry } from "prom-client";
 import { SECONDS_BUCKETS } from "./serve-metrics.js";
 import { type CountedSeries, SummedCounter } from "./summed-counter.js";
+import { type HistogramSeries, SummedHistogram } from "./summed-histogram.js";
 
 /** What one answered HTTP request is counted by. */
 export interface HttpRequestLabels {
@@ -22,7 +23,7 @@ export class HttpMetrics {
     labelNames: ["route", "method", "status", "model", "version"] as const,
     registers: [this.registry],
   });
-  private readonly duration = new Histogram({
+  private readonly duration = new SummedHistogram({
     name: "servekit_http_request_duration_seconds",
     help: "Time until the response headers were ready, by route pattern, method, model and version",
     labelNames: ["route", "method", "model", "version"] as const,
@@ -39,7 +40,7 @@ export class HttpMetrics {
     string,
     {
       requests: CountedSeries;
-      duration: Histogram.Internal<"route" | "method" | "model" | "version">;
+      duration: HistogramSeries;
     }
   >();
 
@@ -51,7 +52,7 @@ export class HttpMetrics {
     if (child === undefined) {
       child = {
         requests: this.requests.series({ route, method, model, version, status: String(status) }),
-        duration: this.duration.labels({ route, method, model, version }),
+        duration: this.duration.series({ route, method, model, version }),
       };
       this.children.set(key, child);
     }

@@ -3,6 +3,7 @@ import type { Logger } from "../logger.js";
 import type { AnyPredictor } from "../predictor.js";
 import { RegistryPredictorMetrics } from "./registry-predictor-metrics.js";
 import { type CountedSeries, SummedCounter } from "./summed-counter.js";
+import { SummedHistogram } from "./summed-histogram.js";
 
 /** How one prediction ended, as `servekit_predictions_total{status}` counts it. */
 export type PredictionStatus =
@@ -51,18 +52,18 @@ export class ServeMetrics {
   /** What predictors get as `ctx.metrics` (inline, and replaying calls from pool workers). */
   readonly predictorMetrics: RegistryPredictorMetrics;
 
-  private readonly queueWait = new Histogram({
+  private readonly queueWait = new SummedHistogram({
     name: "servekit_prediction_queue_wait_seconds",
     help: "Time predictions waited for a free slot",
     buckets: SECONDS_BUCKETS,
     registers: [this.registry],
-  });
-  private readonly predictDuration = new Histogram({
+  }).series({});
+  private readonly predictDuration = new SummedHistogram({
     name: "servekit_prediction_duration_seconds",
     help: "Time from hand-off to the predictor until the answer (output checked, error or timeout)",
     buckets: SECONDS_BUCKETS,
     registers: [this.registry],
-  });
+  }).series({});
   private readonly predictions = new SummedCounter({
     name: "servekit_predictions_total",
     help: "Predictions by outcome: succeeded, failed, timeout, rejected (before running) or cancelled (client gone)",
