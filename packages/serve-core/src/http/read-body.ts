@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import { ClientClosedError, ServeError } from "../errors.js";
 import { bodyFormat, parseRequestBody } from "../input/parse-body.js";
+import { deadlinesOf } from "../runtime/fixed-deadlines.js";
 import type { ByteBudget } from "./byte-budget.js";
 import { requestHeader } from "./request-header.js";
 
@@ -101,21 +102,19 @@ function readIncoming(
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const timer =
+    const deadline =
       timeoutMs === undefined
         ? undefined
-        : setTimeout(
-            () =>
-              fail(
-                new ServeError(
-                  "REQUEST_TIMEOUT",
-                  `request body did not arrive within ${timeoutMs} ms (${size} bytes came); send it faster or in a smaller request`,
-                ),
+        : deadlinesOf(timeoutMs).set(() =>
+            fail(
+              new ServeError(
+                "REQUEST_TIMEOUT",
+                `request body did not arrive within ${timeoutMs} ms (${size} bytes came); send it faster or in a smaller request`,
               ),
-            timeoutMs,
+            ),
           );
     const settle = () => {
-      clearTimeout(timer);
+      deadline?.clear();
       budget?.give(taken);
       taken = 0;
       incoming.off("data", onData);

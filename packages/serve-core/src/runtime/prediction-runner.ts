@@ -9,6 +9,7 @@ import { traceparentOf } from "../tracing/tracing-state.js";
 import type { Batcher } from "./batcher.js";
 import { Cancellation } from "./cancellation.js";
 import type { Executor, JobRequest } from "./executor/executor.js";
+import { deadlinesOf, type FixedDeadlines } from "./fixed-deadlines.js";
 
 /** What {@link PredictionRunner} needs. */
 export interface PredictionRunnerDeps {
@@ -56,7 +57,11 @@ export interface RunResult {
  * caller may see; records how it ended.
  */
 export class PredictionRunner {
-  constructor(private readonly deps: PredictionRunnerDeps) {}
+  private readonly timeouts: FixedDeadlines;
+
+  constructor(private readonly deps: PredictionRunnerDeps) {
+    this.timeouts = deadlinesOf(deps.predictTimeoutMs);
+  }
 
   async run(runRequest: RunRequest): Promise<RunResult> {
     const { input, requestId, caller, onChunk, release, trace } = runRequest;
@@ -67,10 +72,10 @@ export class PredictionRunner {
     // `ctx.signal` (see Cancellation), or for the batcher.
     const job = new Cancellation();
     let timedOut = false;
-    const timer = setTimeout(() => {
+    const timeout = this.timeouts.set(() => {
       timedOut = true;
       job.abort(new ServeError("TIMEOUT", `prediction took longer than ${predictTimeoutMs} ms`));
-    }, predictTimeoutMs);
+    });
     const stopFollowingCaller = caller.onAbort((reason) => job.abort(reason));
     const stopListening = stopping.onAbort((reason) => job.abort(reason));
     const startedAt = new Date();
@@ -92,7 +97,7 @@ export class PredictionRunner {
         });
     // The slot is freed when the work really stops, even if we answer earlier.
     const stopped = () => {
-      clearTimeout(timer);
+      timeout.clear();
       stopFollowingCaller();
       stopListening();
       release();
