@@ -20,7 +20,8 @@ export function clientSignal(c: Context): AbortSignal | Cancellation {
 /** Aborted (with a {@link ClientClosedError}) when `outgoing` closes unfinished. */
 export function responseClosedCancellation(outgoing: ServerResponse): Cancellation {
   const cancel = new Cancellation();
-  outgoing.once("close", () => {
+  // `on`, not `once`: a response closes once, and `once` wraps the listener on every request.
+  outgoing.on("close", () => {
     if (!outgoing.writableFinished) cancel.abort(new ClientClosedError());
   });
   return cancel;

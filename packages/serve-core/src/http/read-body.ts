@@ -142,10 +142,11 @@ function readIncoming(
     };
     // A reset or a close before the end: the client hung up mid-upload.
     const onGone = () => fail(new ClientClosedError());
+    // `on`, not `once`: settle() removes them all, and `once` wraps each one per request.
     incoming.on("data", onData);
-    incoming.once("end", onEnd);
-    incoming.once("error", onGone);
-    incoming.once("close", onGone);
+    incoming.on("end", onEnd);
+    incoming.on("error", onGone);
+    incoming.on("close", onGone);
   });
 }
 

@@ -2,7 +2,7 @@ import { ServeError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { ServeMetrics } from "../metrics/serve-metrics.js";
 import type { ResolvedServeOptions } from "../options.js";
-import type { AnyPredictor } from "../predictor.js";
+import type { AnyPredictor, OutputMetric } from "../predictor.js";
 import { PredictionLog } from "./prediction-log.js";
 
 /** A prediction being recorded: its input as the log keeps it, when it is in the sample. */
@@ -18,6 +18,8 @@ export interface RecordedPrediction {
  */
 export class PredictionRecords {
   private readonly log: PredictionLog | undefined;
+  /** The predictor's `outputMetrics`, listed once rather than per prediction. */
+  private readonly outputMetrics: [string, OutputMetric<unknown>][];
 
   constructor(
     private readonly predictor: AnyPredictor,
@@ -25,6 +27,7 @@ export class PredictionRecords {
     private readonly metrics: ServeMetrics | undefined,
     private readonly logger: Logger,
   ) {
+    this.outputMetrics = Object.entries(predictor.outputMetrics ?? {});
     this.log = options.predictionLog
       ? new PredictionLog(options.predictionLog, predictor, logger)
       : undefined;
@@ -44,7 +47,8 @@ export class PredictionRecords {
         output,
         predictMs: runMs,
       });
-    if (this.metrics && !this.predictor.stream) this.observeOutput(output);
+    if (this.metrics && this.outputMetrics.length > 0 && !this.predictor.stream)
+      this.observeOutput(output);
   }
 
   failed(record: RecordedPrediction | undefined, error: unknown): void {
@@ -62,7 +66,7 @@ export class PredictionRecords {
 
   /** The predictor's `outputMetrics` of one output; a throwing one is logged, never the request's failure. */
   private observeOutput(output: unknown): void {
-    for (const [name, metric] of Object.entries(this.predictor.outputMetrics ?? {})) {
+    for (const [name, metric] of this.outputMetrics) {
       try {
         const value = metric.value(output);
         if (value !== undefined && Number.isFinite(value)) this.metrics?.observeOutput(name, value);

@@ -26,6 +26,8 @@ import { entryPredictor, versionOptions } from "./version-options.js";
 // Worst first: the server's status is its worst version's.
 const STATUS_ORDER: HealthStatus[] = ["DEFUNCT", "SETUP_FAILED", "STARTING", "BUSY", "READY"];
 
+const NO_SHADOW: Promise<undefined> = Promise.resolve(undefined);
+
 /**
  * Every model and version one server hosts, each a {@link ModelRuntime}
  * of its own (setup, pool, health, admission), and the traffic policy of
@@ -128,13 +130,14 @@ export class ModelRegistry {
    * copy the answer's run did not consume) and compares it with `answer`.
    * Never rejects; call it once the answer is on its way.
    */
-  async shadow(
+  shadow(
     lease: ModelLease,
     raw: unknown,
     answer: unknown,
     requestId: string,
   ): Promise<ShadowResult | undefined> {
-    if (!lease.shadow) return undefined;
+    // Not async: a request without a shadow (nearly all) makes no promise.
+    if (!lease.shadow) return NO_SHADOW;
     return runShadow({
       model: lease.name,
       primaryVersion: lease.version,
