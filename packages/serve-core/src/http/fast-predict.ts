@@ -30,9 +30,8 @@ export interface FastPredictDeps {
 /** Node's request listener, returning whether it took the request. */
 export type FastPredict = (request: IncomingMessage, response: ServerResponse) => boolean;
 
-/** A prediction path: its route pattern (the metrics label) and where its parameters are. */
-const ROUTES: readonly { pattern: RegExp; label: string }[] = [
-  { pattern: /^\/predict$/, label: "/predict" },
+/** The `/models/…` prediction paths: route pattern (the metrics label) and where the parameters are. */
+const MODEL_ROUTES: readonly { pattern: RegExp; label: string }[] = [
   { pattern: /^\/models\/([^/%]+)\/predict$/, label: "/models/:name/predict" },
   {
     pattern: /^\/models\/([^/%]+)\/versions\/([^/%]+)\/predict$/,
@@ -58,13 +57,23 @@ export function fastPredict(deps: FastPredictDeps): FastPredict {
   const limits = bodyLimits(options, deps.receiving);
   return (request, response) => {
     if (request.method !== "POST" || tracingEnabled()) return false;
-    const path = request.url?.split("?", 1)[0] ?? "";
-    const route = ROUTES.find((candidate) => candidate.pattern.test(path));
+    const url = request.url ?? "";
+    const query = url.indexOf("?");
+    const route = matchRoute(query === -1 ? url : url.slice(0, query));
     if (route === undefined || streamFormatFor(request.headers.accept)) return false;
-    const [, name, version] = route.pattern.exec(path) as RegExpExecArray;
-    void answer(deps, limits, request, response, { path, label: route.label, name, version });
+    void answer(deps, limits, request, response, route);
     return true;
   };
+}
+
+/** The prediction route `path` is, if it is one; `/predict` without a regular expression. */
+function matchRoute(path: string): Matched | undefined {
+  if (path === "/predict") return { path, label: path, name: undefined, version: undefined };
+  for (const { pattern, label } of MODEL_ROUTES) {
+    const match = pattern.exec(path);
+    if (match !== null) return { path, label, name: match[1], version: match[2] };
+  }
+  return undefined;
 }
 
 interface Matched {
@@ -86,7 +95,7 @@ async function answer(
   const { headers } = request;
   const requestId = acceptedRequestId(nodeHeader(headers, "x-request-id"));
   // Lower-cased as Hono's headers are, and sent in its (sorted) order.
-  const reply: Record<string, string> = { "x-request-id": requestId };
+  const reply: Reply = { "x-request-id": requestId };
   let status = 200;
   let body: string | undefined;
   try {
@@ -152,17 +161,35 @@ async function answer(
   if (!request.complete) discardUnread(request);
 }
 
+/** Every header `answer` may set, in the sorted order @hono/node-server sends them in. */
+const HEADER_ORDER = [
+  "connection",
+  "content-type",
+  "retry-after",
+  "server-timing",
+  "x-model-name",
+  "x-model-version",
+  "x-request-id",
+] as const;
+
+/** The headers of one answer; typed, so a header missing from HEADER_ORDER cannot be set. */
+type Reply = Partial<Record<(typeof HEADER_ORDER)[number], string>>;
+
 /** Writes the response as @hono/node-server writes a `c.json` one: sorted lower-case headers, then Content-Length. */
 function send(
   response: ServerResponse,
   status: number,
-  reply: Record<string, string>,
+  reply: Reply,
   body: string | undefined,
 ): void {
   if (body !== undefined) reply["content-type"] = "application/json";
-  const headers: Record<string, string | number> = {};
-  for (const name of Object.keys(reply).sort()) headers[name] = reply[name] as string;
-  if (body !== undefined) headers["Content-Length"] = Buffer.byteLength(body);
+  // A flat list in a fixed order: no sort and no header object per response.
+  const headers: (string | number)[] = [];
+  for (const name of HEADER_ORDER) {
+    const value = reply[name];
+    if (value !== undefined) headers.push(name, value);
+  }
+  if (body !== undefined) headers.push("Content-Length", Buffer.byteLength(body));
   response.writeHead(status, headers);
   response.end(body);
 }
