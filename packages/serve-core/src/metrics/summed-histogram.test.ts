@@ -18,20 +18,9 @@ function both() {
   const summed = new Registry();
   for (const registry of [reference, summed])
     registry.setDefaultLabels({ model: "demo", version: "1" });
-  const promClient = new Histogram({
-    name: "demo_seconds",
-    help: "how long",
-    labelNames: ["route"] as const,
-    buckets: BUCKETS,
-    registers: [reference],
-  });
-  const ours = new SummedHistogram({
-    name: "demo_seconds",
-    help: "how long",
-    labelNames: ["route"] as const,
-    buckets: BUCKETS,
-    registers: [summed],
-  });
+  const config = { name: "demo_seconds", help: "how long", labelNames: ["route"] as const };
+  const promClient = new Histogram({ ...config, buckets: BUCKETS, registers: [reference] });
+  const ours = new SummedHistogram({ ...config, buckets: BUCKETS, registers: [summed] });
   const series = { fast: ours.series({ route: "fast" }), slow: ours.series({ route: "slow" }) };
   for (const [route, values] of Object.entries(OBSERVED) as [keyof typeof OBSERVED, number[]][]) {
     for (const value of values) {
