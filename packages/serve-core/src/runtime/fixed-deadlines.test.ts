@@ -45,4 +45,17 @@ describe("FixedDeadlines", () => {
     expect(expired).toEqual(["first", "set by first"]);
     expect(pendingTimers()).toBe(before);
   });
+
+  it("waits out a length longer than setTimeout allows instead of firing at once", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    const expired: string[] = [];
+    const deadline = new FixedDeadlines(30 * 24 * 3600 * 1000).set(() => expired.push("30 days"));
+    await sleep(20);
+    deadline.clear();
+    process.off("warning", onWarning);
+    expect(expired).toEqual([]);
+    expect(warnings.map((w) => w.name)).not.toContain("TimeoutOverflowWarning");
+  });
 });

@@ -15,6 +15,9 @@ export class Deadline {
   }
 }
 
+// setTimeout's longest delay; a longer one would fire after 1 ms (TimeoutOverflowWarning).
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * Deadlines that all lie the same number of milliseconds after they are
  * set (every prediction's `predictTimeoutMs`), on one timer. They expire in
@@ -43,7 +46,7 @@ export class FixedDeadlines {
       deadline.previous = this.newest;
     }
     this.newest = deadline;
-    if (this.timer === undefined) this.timer = setTimeout(() => this.expire(), this.ms);
+    if (this.timer === undefined) this.timer = this.wake(this.ms);
     else if (!this.timer.hasRef()) this.timer.ref();
     return deadline;
   }
@@ -72,7 +75,12 @@ export class FixedDeadlines {
     }
     // An onExpire that set a new deadline has armed the timer already.
     if (this.oldest !== undefined && this.timer === undefined)
-      this.timer = setTimeout(() => this.expire(), this.oldest.at - performance.now());
+      this.timer = this.wake(this.oldest.at - performance.now());
+  }
+
+  /** A timer for `expire` in `ms`, or in about 24.8 days for longer: it then finds nothing due and waits again. */
+  private wake(ms: number): NodeJS.Timeout {
+    return setTimeout(() => this.expire(), Math.min(ms, LONGEST_TIMER_MS));
   }
 }
 
