@@ -5,4 +5,8 @@
 export const DEMO_NODE_FLAGS = ["--initial-old-space-size=32", "--max-semi-space-size=4"];
 
 /** The allocator settings of the demo's start script (docs/production.md#memory). */
-export const DEMO_ENV = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "131072" };
+export const DEMO_ENV = {
+  MALLOC_ARENA_MAX: "1",
+  MALLOC_MMAP_THRESHOLD_: "16777216",
+  MALLOC_TRIM_THRESHOLD_: "33554432",
+};

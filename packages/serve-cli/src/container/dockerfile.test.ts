@@ -52,10 +52,12 @@ describe("generateDockerfile", () => {
 
   it("sets glibc's allocator for native libraries and threads in the runtime stage; build.env wins", () => {
     const runtime = dockerfile.split(/^FROM /m).at(-1)!;
-    expect(runtime).toMatch(/^ENV .*MALLOC_ARENA_MAX="2" MALLOC_MMAP_THRESHOLD_="131072"/m);
+    expect(runtime).toMatch(
+      /^ENV .*MALLOC_ARENA_MAX="1" MALLOC_MMAP_THRESHOLD_="16777216" MALLOC_TRIM_THRESHOLD_="33554432"/m,
+    );
     const custom = generateDockerfile({ ...workspace, env: { MALLOC_ARENA_MAX: "4" } });
     expect(custom).toContain('MALLOC_ARENA_MAX="4"');
-    expect(custom).not.toContain('MALLOC_ARENA_MAX="2"');
+    expect(custom).not.toContain('MALLOC_ARENA_MAX="1"');
   });
 
   it("puts the weights in their own layer before the code", () => {

@@ -6,12 +6,17 @@ export const IMAGE_APP_DIR = "/srv/app";
 export const IMAGE_WEIGHTS_DIR = "/srv/weights";
 
 /**
- * glibc malloc settings of the runtime stage: two arenas, not one per busy
- * thread (onnxruntime's, libvips', the pool's), and buffers of 128 KiB and
- * more in mappings of their own, returned when freed. ~100 MiB less RSS for
- * the YOLOv5 demo under load. `build.env` can override them.
+ * glibc malloc settings of the runtime stage (docs/production.md#memory): one
+ * arena, not one per busy thread (onnxruntime's, libvips', the pool's), and
+ * buffers up to 16 MiB (a YOLOv5 output tensor is 8.2) kept in it for the
+ * next request instead of mapped and unmapped each time, which costs a page
+ * fault per 4 KiB. `build.env` can override them.
  */
-export const MALLOC_SETTINGS = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "131072" } as const;
+export const MALLOC_SETTINGS = {
+  MALLOC_ARENA_MAX: "1",
+  MALLOC_MMAP_THRESHOLD_: "16777216",
+  MALLOC_TRIM_THRESHOLD_: "33554432",
+} as const;
 
 /** The base of both stages unless `--base-image` or `build.baseImage` says otherwise. */
 export const DEFAULT_BASE_IMAGE = "node:20-bookworm-slim";
