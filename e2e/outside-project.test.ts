@@ -2,7 +2,15 @@
 // published to a real local registry (Verdaccio) with the release command
 // docs/releasing.md gives, then installed into fresh projects in the temp dir
 // with npm, pnpm and yarn, run, tested, and built into images that answer.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@servekit/test-kit";
@@ -287,6 +295,11 @@ it("scores the riskier customer higher", async () => {
           },
         },
       );
+      // Everything else through the registry too (a company's caching proxy): the image build's
+      // `npm ci` then gets the onnxruntime-node this install chose. Straight from this machine's
+      // mirror, it once answered the image build that the version the install had just taken
+      // did not exist.
+      appendFileSync(join(app, ".npmrc"), `registry=${registry.url}\n`);
       await mustRun("npm", ["install"], { cwd: app, env: { ONNXRUNTIME_NODE_INSTALL: "skip" } });
       expect(await mustRun("npm", ["test"], { cwd: app })).toMatch(/passed/);
       const flags = Object.entries(virginica).flatMap(([key, value]) => ["-i", `${key}=${value}`]);

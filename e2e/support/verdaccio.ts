@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,10 +28,13 @@ export function verdaccioMissing(): string | undefined {
 }
 
 /**
- * Starts Verdaccio 6 on a free loopback port. It serves only `@servekit/*`
- * (no uplink): projects point that scope at it with an `.npmrc` line and
- * install everything else from their usual registry, as a company registry
- * for its own packages would be used.
+ * Starts Verdaccio 6 on a free loopback port. `@servekit/*` is served only
+ * from what is published to it: projects point that scope at it with an
+ * `.npmrc` line, as a company registry for its own packages would be used.
+ * Every other package is proxied from the machine's own registry and cached,
+ * so a project whose `.npmrc` also says `registry=` to it gets the same
+ * package versions in each install, however the registry behind it changes
+ * between them.
  */
 export async function startVerdaccio(): Promise<LocalRegistry> {
   const dir = mkdtempSync(join(tmpdir(), "servekit-registry-"));
@@ -39,10 +42,11 @@ export async function startVerdaccio(): Promise<LocalRegistry> {
   const config = {
     storage: join(dir, "storage"),
     auth: { htpasswd: { file: join(dir, "htpasswd"), max_users: 10 } },
-    uplinks: {},
+    // A package list fetched once serves the whole suite (maxage).
+    uplinks: { machine: { url: machineRegistry(), maxage: "2h", timeout: "120s" } },
     packages: {
       "@servekit/*": { access: "$all", publish: "$authenticated", unpublish: "$authenticated" },
-      "**": { access: "$all", publish: "$authenticated" },
+      "**": { access: "$all", publish: "$authenticated", proxy: "machine" },
     },
     listen: `127.0.0.1:${port}`,
     max_body_size: "100mb",
@@ -76,6 +80,11 @@ export async function startVerdaccio(): Promise<LocalRegistry> {
     await stop();
     throw error;
   }
+}
+
+/** The registry npm uses on this machine (its mirror, where there is one). */
+function machineRegistry(): string {
+  return execFileSync("npm", ["config", "get", "registry"], { encoding: "utf8" }).trim();
 }
 
 /** Creates a user the way `npm adduser` does (CouchDB's user document API) and returns its token. */
