@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -154,8 +155,15 @@ describe("serve-cli init --template onnx", () => {
       { cwd: parent },
     );
     expect(init.code).toBe(0);
+    // The linked @servekit/core loads the checkout's onnxruntime-node; a newer one in the
+    // project could not load beside it (one native library, two versions).
+    const checkoutVersion = readJson(
+      createRequire(join(REPO_ROOT, "packages/serve-core/package.json")).resolve(
+        "onnxruntime-node/package.json",
+      ),
+    ).version;
     expect(readJson(join(project, "package.json")).dependencies["onnxruntime-node"]).toBe(
-      "^1.22.0",
+      checkoutVersion,
     );
 
     npm(project, INSTALL, { ONNXRUNTIME_NODE_INSTALL: "skip" });

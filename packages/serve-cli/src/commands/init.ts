@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { usageError } from "../cli-error.js";
@@ -78,9 +79,13 @@ function checkedRegistry(value: string): string {
 function dependencySpecs(servekitFrom: string | undefined): DependencySpecs {
   if (servekitFrom) {
     const root = resolve(servekitFrom);
+    const core = join(root, "packages/serve-core");
+    const onnxruntime = installedVersion(core, "onnxruntime-node");
     return {
-      core: `file:${join(root, "packages/serve-core")}`,
+      core: `file:${core}`,
       cli: `file:${join(root, "packages/serve-cli")}`,
+      // The linked @servekit/core loads the checkout's onnxruntime-node.
+      ...(onnxruntime ? { pinned: { "onnxruntime-node": onnxruntime } } : {}),
     };
   }
   const version = (
@@ -89,6 +94,16 @@ function dependencySpecs(servekitFrom: string | undefined): DependencySpecs {
     }
   ).version;
   return { core: `^${version}`, cli: `^${version}` };
+}
+
+/** The version of `name` that code in `dir` would load, or undefined where none is installed. */
+function installedVersion(dir: string, name: string): string | undefined {
+  try {
+    const manifest = createRequire(join(dir, "package.json")).resolve(`${name}/package.json`);
+    return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `serve-cli init`. */

@@ -109,6 +109,18 @@ describe("projectFiles", () => {
     expect(text(files["README.md"])).toContain("ONNXRUNTIME_NODE_INSTALL=skip npm install");
   });
 
+  it("onnx from a checkout: onnxruntime-node at the version the checkout's @servekit/core loads", () => {
+    const linked = {
+      core: "file:/src/servekit/packages/serve-core",
+      cli: "file:/src/servekit/packages/serve-cli",
+      pinned: { "onnxruntime-node": "1.30.0", "not-a-dependency": "1.0.0" },
+    };
+    const files = projectFiles({ name: "iris", template: "onnx", servekit: linked });
+    const { dependencies } = JSON.parse(text(files["package.json"]));
+    expect(dependencies["onnxruntime-node"]).toBe("1.30.0");
+    expect(dependencies["not-a-dependency"]).toBeUndefined();
+  });
+
   it("tabular: the model is data in model.ts, the rows capped at 1000", () => {
     const files = projectFiles({ name: "prices", template: "tabular", servekit });
     expect(text(files["model.ts"])).toContain("export const MODEL = {");

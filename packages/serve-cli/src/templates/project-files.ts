@@ -36,7 +36,7 @@ export function projectFiles(spec: ProjectSpec): Record<string, FileContent> {
     "package.json": packageJson({
       name: spec.name,
       servekit: spec.servekit,
-      dependencies: template.dependencies,
+      dependencies: withPins(template.dependencies, spec.servekit.pinned),
     }),
     ...template.files(spec.name),
     "tsconfig.json": tsconfigJson(),
@@ -50,4 +50,14 @@ export function projectFiles(spec: ProjectSpec): Record<string, FileContent> {
     ".dockerignore": dockerignore(),
     ...(spec.registry ? { ".npmrc": npmrc(spec.registry) } : {}),
   };
+}
+
+/** The template's dependencies, with the pinned versions of those it has. */
+function withPins(
+  dependencies: Readonly<Record<string, string>>,
+  pinned: Readonly<Record<string, string>> = {},
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(dependencies).map(([name, range]) => [name, pinned[name] ?? range]),
+  );
 }
