@@ -1,5 +1,5 @@
 import { createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect, type Socket } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServeOptions } from "../options.js";
@@ -82,6 +82,7 @@ async function sideBySide(options: ServeOptions) {
     lines,
     /** Requests the fast path answered. */
     taken,
+    fastServer: fast,
     fastUrl: await listen(fast),
     plainUrl: await listen(plain),
     close: async () => {
@@ -157,6 +158,66 @@ describe("the fast path for predictions", () => {
     await exchange(served.plainUrl, "/models/echo/predict", '{"text":1}');
     expect(await series()).toBe(before + 2);
   });
+});
+
+/**
+ * Declares a body of `declared` bytes and keeps sending it, 64 KiB at a time,
+ * until the server closes the connection or `declared` bytes are sent;
+ * resolves with what came back.
+ */
+function keepSending(url: string, path: string, declared: number): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    let received = "";
+    let sent = 0;
+    const chunk = Buffer.alloc(64 * 1024, "x");
+    const pump = () => {
+      while (!socket.destroyed && sent < declared) {
+        sent += chunk.length;
+        if (!socket.write(chunk)) return socket.once("drain", pump);
+      }
+    };
+    socket.on("data", (data) => {
+      received += data.toString("latin1");
+    });
+    socket.on("error", () => {}); // the reset of a closed connection: what came back counts
+    socket.on("close", () => resolve(received));
+    socket.write(
+      `POST ${path} HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\ncontent-length: ${declared}\r\n\r\n`,
+    );
+    pump();
+  });
+}
+
+describe("a refused body that keeps coming", () => {
+  let served: Awaited<ReturnType<typeof sideBySide>>;
+  beforeAll(async () => {
+    served = await sideBySide({});
+  });
+  afterAll(() => served.close());
+
+  it.each([
+    ["413, declared over maxBodyBytes", "/predict", "413"],
+    ["404, an unknown model", "/models/nope/predict", "404"],
+  ])(
+    "%s: answered, then the connection closes once maxBodyBytes of it are read",
+    async (_, path, status) => {
+      const sockets: Socket[] = [];
+      const track = (socket: Socket) => sockets.push(socket);
+      served.fastServer.on("connection", track);
+      try {
+        const received = await keepSending(served.fastUrl, path, 256 * 1024 * 1024);
+        expect(received).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+        expect(sockets).toHaveLength(1);
+        // maxBodyBytes is 64 here: a few socket reads of it, not the 256 MiB declared nor
+        // what loopback carries in the half second the time limit allows.
+        expect(sockets[0]!.bytesRead).toBeLessThan(1024 * 1024);
+      } finally {
+        served.fastServer.off("connection", track);
+      }
+    },
+  );
 });
 
 describe("requests the fast path leaves to Hono", () => {

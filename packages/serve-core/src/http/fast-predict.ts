@@ -158,7 +158,7 @@ async function answer(
   // After the log line and metrics, as Hono's middleware has them before its adapter
   // writes: a client that reads the log once answered finds the line there.
   send(response, status, reply, body);
-  if (!request.complete) discardUnread(request);
+  if (!request.complete) discardUnread(request, limits.maxBytes);
 }
 
 /** Every header `answer` may set, in the sorted order @hono/node-server sends them in. */
@@ -194,15 +194,31 @@ function send(
   response.end(body);
 }
 
+/** How long {@link discardUnread} reads a refused body before it closes the connection. */
+const DISCARD_MS = 500;
+
 /**
  * A body refused before it was read (unknown model, overloaded, declared too
- * large) is discarded as it comes, as @hono/node-server does, but for half a
- * second at most: then the connection goes rather than receive more to drop.
+ * large) is discarded as it comes, as @hono/node-server does: a client that
+ * sent a body the server could have taken keeps its connection and gets the
+ * answer. But for {@link DISCARD_MS} and `maxBytes` (maxBodyBytes) at most:
+ * past either the connection goes rather than receive more to drop.
  */
-function discardUnread(request: IncomingMessage): void {
-  request.resume();
-  const timer = setTimeout(() => request.socket?.destroySoon(), 500);
+function discardUnread(request: IncomingMessage, maxBytes: number): void {
+  let left = maxBytes;
+  const close = () => {
+    clearTimeout(timer);
+    request.removeListener("data", count);
+    request.pause(); // reads no more while the answer is flushed
+    request.socket?.destroySoon();
+  };
+  const count = (chunk: Buffer) => {
+    left -= chunk.length;
+    if (left < 0) close();
+  };
+  const timer = setTimeout(close, DISCARD_MS);
   timer.unref();
+  request.on("data", count);
   request.once("end", () => clearTimeout(timer));
   request.once("close", () => clearTimeout(timer));
 }
