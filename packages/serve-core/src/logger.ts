@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { isatty } from "node:tty";
 import pino, { type Logger } from "pino";
 import type pinoPretty from "pino-pretty";
+import { logLinesFor } from "./log-lines.js";
 import { traceLogOptions } from "./tracing/tracing-state.js";
 
 export type { Logger } from "pino";
@@ -35,7 +36,9 @@ export function logFormatFor(fd: number, env: NodeJS.ProcessEnv = process.env): 
 
 /**
  * Creates the server's logger (pino): JSON lines on stdout, or readable lines
- * when stdout is a terminal (see {@link logFormatFor}).
+ * when stdout is a terminal (see {@link logFormatFor}). JSON lines go through
+ * the fd's `LogLines` (log-lines.ts): written at once, except request lines the
+ * prediction fast path holds to the end of the turn.
  *
  * @example
  * const log = createLogger({ level: "debug" });
@@ -66,7 +69,7 @@ export function createLogger(
       }),
     );
   }
-  return pino(settings, pino.destination({ fd, sync: true }));
+  return pino(settings, logLinesFor(fd));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { type LogLines, logLinesOf } from "../log-lines.js";
 import type { Logger } from "../logger.js";
 import type { HttpMetrics } from "../metrics/http-metrics.js";
 import type { ResolvedServeOptions } from "../options.js";
@@ -55,13 +56,14 @@ export function fastPredict(deps: FastPredictDeps): FastPredict {
     Boolean(options.cors) || options.apiKeys.length > 0 || Boolean(options.rateLimit);
   if (middlewareOn) return () => false;
   const limits = bodyLimits(options, deps.receiving);
+  const lines = logLinesOf(deps.log);
   return (request, response) => {
     if (request.method !== "POST" || tracingEnabled()) return false;
     const url = request.url ?? "";
     const query = url.indexOf("?");
     const route = matchRoute(query === -1 ? url : url.slice(0, query));
     if (route === undefined || streamFormatFor(request.headers.accept)) return false;
-    void answer(deps, limits, request, response, route);
+    void answer(deps, limits, lines, request, response, route);
     return true;
   };
 }
@@ -87,6 +89,7 @@ interface Matched {
 async function answer(
   { models, options, log, metrics }: FastPredictDeps,
   limits: ReturnType<typeof bodyLimits>,
+  lines: LogLines | undefined,
   request: IncomingMessage,
   response: ServerResponse,
   route: Matched,
@@ -154,11 +157,20 @@ async function answer(
     },
     ms / 1000,
   );
-  logRequest(log, { request_id: requestId, method: "POST", path: route.path, status, ms });
+  const logLine = () =>
+    logRequest(log, { request_id: requestId, method: "POST", path: route.path, status, ms });
   // After the log line and metrics, as Hono's middleware has them before its adapter
-  // writes: a client that reads the log once answered finds the line there.
-  send(response, status, reply, body);
-  if (!request.complete) discardUnread(request, limits.maxBytes);
+  // writes: a client that reads the log once answered finds the line there. Held
+  // lines share one write at the end of the turn, the responses right after it.
+  const respond = () => {
+    send(response, status, reply, body);
+    if (!request.complete) discardUnread(request, limits.maxBytes);
+  };
+  if (lines) lines.logThen(logLine, respond);
+  else {
+    logLine();
+    respond();
+  }
 }
 
 /** Every header `answer` may set, in the sorted order @hono/node-server sends them in. */
