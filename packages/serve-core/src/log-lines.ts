@@ -14,9 +14,9 @@ export interface LineSink {
  * turn reaches its check phase, or earlier when any line is written at once
  * (so lines keep the order they were logged in), or when the process exits.
  * The work `logThen` was given (sending a response) runs at the end of the
- * turn, after its lines are written, never before: a client that reads the log once it has
- * its answer finds the line there, and a process killed mid-turn has sent
- * no answer whose line is missing.
+ * turn, after its lines are written, never before: a client that reads the
+ * log once it has its answer finds the line there, and a process killed
+ * mid-turn has sent no answer whose line is missing.
  *
  * Why: a request's log line was a system call of its own, which for a model
  * that takes microseconds cost about a quarter of the server's throughput;
