@@ -37,8 +37,8 @@ export function logFormatFor(fd: number, env: NodeJS.ProcessEnv = process.env): 
 /**
  * Creates the server's logger (pino): JSON lines on stdout, or readable lines
  * when stdout is a terminal (see {@link logFormatFor}). JSON lines go through
- * the fd's `LogLines` (log-lines.ts): written at once, except request lines the
- * prediction fast path holds to the end of the turn.
+ * the fd's `LogLines` (log-lines.ts): written at once, except request lines,
+ * held to the end of the turn with their responses.
  *
  * @example
  * const log = createLogger({ level: "debug" });

@@ -124,48 +124,54 @@ describe("serve", () => {
     expect(logs.filter((l) => Number(l.level) >= 50)).toEqual([]);
   });
 
-  it("has each concurrent prediction's log line written before its answer arrives", async () => {
-    // stdout is a file: a line the server wrote is there for a synchronous read at once.
-    const dir = mkdtempSync(join(tmpdir(), "servekit-log-order-"));
-    const logFile = join(dir, "server.log");
-    const out = openSync(logFile, "w");
-    const port = await freePort();
-    const child = spawn(process.execPath, ["--import", "tsx", fixture], {
-      env: { ...process.env, PORT: String(port), SERVEKIT_LOG_FORMAT: "json" },
-      stdio: ["ignore", out, "inherit"],
-    });
-    closeSync(out);
-    try {
-      const url = `http://127.0.0.1:${port}`;
-      await waitForReady(url, { child });
-      const loggedIds = () =>
-        readFileSync(logFile, "utf8")
-          .split("\n")
-          .filter((l) => l.includes('"msg":"request"'))
-          .map((l) => JSON.parse(l).request_id as string);
-      const ids = Array.from({ length: 32 }, (_, i) => `concurrent-${i}`);
-      const missingOnArrival = await Promise.all(
-        ids.map(async (id) => {
-          const res = await fetch(`${url}/predict`, {
-            method: "POST",
-            headers: { "content-type": "application/json", "x-request-id": id },
-            body: JSON.stringify({ text: id }),
-          });
-          expect(res.status).toBe(200);
-          return loggedIds().includes(id) ? [] : [id];
-        }),
-      );
-      expect(missingOnArrival.flat()).toEqual([]);
-      expect(
-        loggedIds()
-          .filter((id) => id.startsWith("concurrent-"))
-          .sort(),
-      ).toEqual([...ids].sort());
-    } finally {
-      child.kill("SIGKILL");
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it.each([
+    ["the fast path", {}],
+    ["Hono (CORS on)", { SERVEKIT_CORS_ORIGIN: "*" }],
+  ])(
+    "has each concurrent prediction's log line written before its answer arrives, through %s",
+    async (_, extraEnv) => {
+      // stdout is a file: a line the server wrote is there for a synchronous read at once.
+      const dir = mkdtempSync(join(tmpdir(), "servekit-log-order-"));
+      const logFile = join(dir, "server.log");
+      const out = openSync(logFile, "w");
+      const port = await freePort();
+      const child = spawn(process.execPath, ["--import", "tsx", fixture], {
+        env: { ...process.env, PORT: String(port), SERVEKIT_LOG_FORMAT: "json", ...extraEnv },
+        stdio: ["ignore", out, "inherit"],
+      });
+      closeSync(out);
+      try {
+        const url = `http://127.0.0.1:${port}`;
+        await waitForReady(url, { child });
+        const loggedIds = () =>
+          readFileSync(logFile, "utf8")
+            .split("\n")
+            .filter((l) => l.includes('"msg":"request"'))
+            .map((l) => JSON.parse(l).request_id as string);
+        const ids = Array.from({ length: 32 }, (_, i) => `concurrent-${i}`);
+        const missingOnArrival = await Promise.all(
+          ids.map(async (id) => {
+            const res = await fetch(`${url}/predict`, {
+              method: "POST",
+              headers: { "content-type": "application/json", "x-request-id": id },
+              body: JSON.stringify({ text: id }),
+            });
+            expect(res.status).toBe(200);
+            return loggedIds().includes(id) ? [] : [id];
+          }),
+        );
+        expect(missingOnArrival.flat()).toEqual([]);
+        expect(
+          loggedIds()
+            .filter((id) => id.startsWith("concurrent-"))
+            .sort(),
+        ).toEqual([...ids].sort());
+      } finally {
+        child.kill("SIGKILL");
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it("sheds load beyond its queue with 503 + Retry-After, answers the rest, and stays up", async () => {
     server = await spawnServer(["--import", "tsx", fixture], { WORKERS: "1", MAX_QUEUE: "4" });

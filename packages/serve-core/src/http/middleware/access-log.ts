@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { logLinesOf } from "../../log-lines.js";
 import type { Logger } from "../../logger.js";
 
 /**
@@ -14,18 +15,26 @@ function levelFor(status: number, path: string): "error" | "warn" | "info" | "de
   return probe ? "debug" : "info";
 }
 
-/** Logs one line per request: method, path, status, duration and request id. */
+/**
+ * Logs one line per request: method, path, status, duration and request id.
+ * Through servekit's own logger the line joins the others of this event-loop
+ * turn (`LogLines`), and the response waits until they are written.
+ */
 export function accessLog(log: Logger): MiddlewareHandler {
+  const lines = logLinesOf(log);
   return async function logEachRequest(c, next) {
     const start = performance.now();
     await next();
-    logRequest(log, {
-      request_id: c.get("requestId"),
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      ms: performance.now() - start,
-    });
+    const line = () =>
+      logRequest(log, {
+        request_id: c.get("requestId"),
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: performance.now() - start,
+      });
+    if (lines) await new Promise<void>((written) => lines.logThen(line, written));
+    else line();
   };
 }
 
