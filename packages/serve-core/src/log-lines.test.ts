@@ -99,6 +99,24 @@ describe("LogLines", () => {
     expect(answered).toEqual(["b"]);
   });
 
+  it("still sends the answers when the write fails, then reports that error", () => {
+    const lines = new LogLines({
+      write: () => {
+        throw new Error("EPIPE");
+      },
+    });
+    const log = pino({ base: null }, lines);
+    let answered = false;
+    lines.logThen(
+      () => log.info("request"),
+      () => {
+        answered = true;
+      },
+    );
+    expect(() => lines.flushSync()).toThrow("EPIPE");
+    expect(answered).toBe(true);
+  });
+
   it("is what servekit's JSON loggers write through; other pino loggers have none", () => {
     expect(logLinesOf(createLogger({ level: "info" }))).toBeInstanceOf(LogLines);
     expect(logLinesOf(pino({}, { write: () => {} }))).toBeUndefined();

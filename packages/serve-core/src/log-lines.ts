@@ -66,11 +66,18 @@ export class LogLines {
     }
   }
 
-  /** Writes the held lines, then runs the work that waited for them. */
+  /**
+   * Writes the held lines, then runs the work that waited for them, even when
+   * the write or one of them throws (the first error is rethrown after).
+   */
   flushSync(): void {
     this.scheduled = false;
-    this.writeHeldLines();
     let failure: unknown;
+    try {
+      this.writeHeldLines();
+    } catch (error) {
+      failure = error;
+    }
     for (const then of this.after.splice(0)) {
       try {
         then();
