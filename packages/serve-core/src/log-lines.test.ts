@@ -117,9 +117,19 @@ describe("LogLines", () => {
     expect(answered).toBe(true);
   });
 
-  it("is what servekit's JSON loggers write through; other pino loggers have none", () => {
+  it("is what servekit's JSON loggers write through; another pino logger writes, then answers, at once", () => {
     expect(logLinesOf(createLogger({ level: "info" }))).toBeInstanceOf(LogLines);
-    expect(logLinesOf(pino({}, { write: () => {} }))).toBeUndefined();
+    const writes: string[] = [];
+    const own = pino(
+      { base: null, timestamp: false },
+      { write: (text: string) => writes.push(text) },
+    );
+    const events: string[] = [];
+    logLinesOf(own).logThen(
+      () => own.info("request"),
+      () => events.push(`answer after ${writes.length} write(s)`),
+    );
+    expect(events).toEqual(["answer after 1 write(s)"]);
   });
 
   it.each([0, 1])(

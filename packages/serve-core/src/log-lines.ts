@@ -117,8 +117,19 @@ export function logLinesFor(fd: number): LogLines {
   return lines;
 }
 
-/** The {@link LogLines} a logger writes through, when it is one of servekit's JSON loggers. */
-export function logLinesOf(log: Logger): LogLines | undefined {
+/** Orders a request's log line before its answer: {@link LogLines.logThen}. */
+export type LineBeforeAnswer = Pick<LogLines, "logThen">;
+
+/** For a logger of the user's own: the line, then the answer, both at once. */
+const AT_ONCE: LineBeforeAnswer = {
+  logThen(log, then) {
+    log();
+    then();
+  },
+};
+
+/** The {@link LogLines} a logger writes through, when it is one of servekit's JSON loggers; else one that does both at once. */
+export function logLinesOf(log: Logger): LineBeforeAnswer {
   const stream = (log as unknown as Record<symbol, unknown>)[pino.symbols.streamSym];
-  return stream instanceof LogLines ? stream : undefined;
+  return stream instanceof LogLines ? stream : AT_ONCE;
 }

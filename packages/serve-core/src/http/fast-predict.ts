@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type LogLines, logLinesOf } from "../log-lines.js";
+import { type LineBeforeAnswer, logLinesOf } from "../log-lines.js";
 import type { Logger } from "../logger.js";
 import type { HttpMetrics } from "../metrics/http-metrics.js";
 import type { ResolvedServeOptions } from "../options.js";
@@ -89,7 +89,7 @@ interface Matched {
 async function answer(
   { models, options, log, metrics }: FastPredictDeps,
   limits: ReturnType<typeof bodyLimits>,
-  lines: LogLines | undefined,
+  lines: LineBeforeAnswer,
   request: IncomingMessage,
   response: ServerResponse,
   route: Matched,
@@ -166,11 +166,7 @@ async function answer(
     send(response, status, reply, body);
     if (!request.complete) discardUnread(request, limits.maxBytes);
   };
-  if (lines) lines.logThen(logLine, respond);
-  else {
-    logLine();
-    respond();
-  }
+  lines.logThen(logLine, respond);
 }
 
 /** Every header `answer` may set, in the sorted order @hono/node-server sends them in. */

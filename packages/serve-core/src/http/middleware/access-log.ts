@@ -33,8 +33,7 @@ export function accessLog(log: Logger): MiddlewareHandler {
         status: c.res.status,
         ms: performance.now() - start,
       });
-    if (lines) await new Promise<void>((written) => lines.logThen(line, written));
-    else line();
+    await new Promise<void>((written) => lines.logThen(line, written));
   };
 }
 
