@@ -16,8 +16,8 @@ function recorded() {
   return { writes, lines, log, nextTurn };
 }
 
-const line = (msg: string, extra: object = {}) =>
-  `${JSON.stringify({ level: 30, ...extra, msg })}\n`;
+const line = (msg: string, extra: object = {}, level = 30) =>
+  `${JSON.stringify({ level, ...extra, msg })}\n`;
 
 describe("LogLines", () => {
   it("writes a line at once when nothing holds it", () => {
@@ -58,9 +58,7 @@ describe("LogLines", () => {
       },
     );
     log.error("worker exited");
-    expect(writes).toEqual([
-      line("request") + JSON.stringify({ level: 50, msg: "worker exited" }) + "\n",
-    ]);
+    expect(writes).toEqual([line("request") + line("worker exited", {}, 50)]);
     // The answer still waits for the end of the turn.
     expect(answered).toBe(false);
     await nextTurn();
