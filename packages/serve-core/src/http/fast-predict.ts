@@ -14,6 +14,7 @@ import { readIncomingBody } from "./read-body.js";
 import { nodeHeader } from "./request-header.js";
 import { allowedRequestHeaders } from "./request-headers.js";
 import { bodyLimits } from "./routes/body-limits.js";
+import { readInput } from "./routes/read-input.js";
 import { serverTiming } from "./routes/server-timing.js";
 import { streamFormatFor } from "./routes/stream-response.js";
 
@@ -113,13 +114,14 @@ async function answer(
       const { runtime } = lease;
       // Before the body is read: under overload, refusing must cost next to nothing.
       runtime.refuseWhenFull();
-      const raw = await readIncomingBody(request, runtime.predictor.input, limits, () => {
-        reply.connection = "close";
-      });
-      const read = performance.now();
-      // The shadow's own copy: the answer's run moves file bytes to its worker.
-      const shadowInput = lease.shadow ? structuredClone(raw) : undefined;
-      const input = await runtime.parseInput(raw);
+      const { input, shadowInput, readAt } = await readInput(
+        () =>
+          readIncomingBody(request, runtime.predictor.input, limits, () => {
+            reply.connection = "close";
+          }),
+        (raw) => runtime.parseInput(raw),
+        lease.shadow !== undefined,
+      );
       const validated = performance.now();
       const outcome = await runtime.predict(input, {
         requestId,
@@ -130,8 +132,8 @@ async function answer(
       void models.shadow(lease, shadowInput, outcome.output, requestId);
       body = JSON.stringify(outcome.output);
       reply["server-timing"] = serverTiming({
-        read: read - start,
-        validate: validated - read,
+        read: readAt - start,
+        validate: validated - readAt,
         queue: outcome.queueMs,
         predict: outcome.runMs,
       });

@@ -9,6 +9,7 @@ import { requestHeader } from "../request-header.js";
 import { allowedRequestHeaders } from "../request-headers.js";
 import { bodyLimits } from "./body-limits.js";
 import { DEFAULT_PLACE, predictionSchemas, type RoutePlace } from "./prediction-schemas.js";
+import { readInput } from "./read-input.js";
 import type { RouteDeps } from "./route-deps.js";
 import { errorResponses } from "./schemas.js";
 import { serverTiming } from "./server-timing.js";
@@ -62,11 +63,11 @@ export function registerPredictRoute({ app, models, options, receiving }: RouteD
       const { predictor } = runtime;
       // Before the body is read: under overload, refusing must cost next to nothing.
       runtime.refuseWhenFull();
-      const body = await inSpan("read input", () => readRequestBody(c, predictor.input, limits));
-      const read = performance.now();
-      // The shadow's own copy: the answer's run moves file bytes to its worker.
-      const shadowInput = lease.shadow ? structuredClone(body) : undefined;
-      const input = await inSpan("validate input", () => runtime.parseInput(body));
+      const { input, shadowInput, readAt } = await readInput(
+        () => inSpan("read input", () => readRequestBody(c, predictor.input, limits)),
+        (raw) => inSpan("validate input", () => runtime.parseInput(raw)),
+        lease.shadow !== undefined,
+      );
       const validated = performance.now();
       const requestId: string = c.get("requestId");
       const headers = allowedRequestHeaders(c, options.requestHeaders);
@@ -99,8 +100,8 @@ export function registerPredictRoute({ app, models, options, receiving }: RouteD
       c.header(
         "Server-Timing",
         serverTiming({
-          read: read - start,
-          validate: validated - read,
+          read: readAt - start,
+          validate: validated - readAt,
           queue: outcome.queueMs,
           predict: outcome.runMs,
         }),
