@@ -21,5 +21,9 @@ export const DEMO_NODE_FLAGS = afterNode.slice(
 
 /** The allocator settings of the demo's start script (docs/production.md#memory). */
 export const DEMO_ENV: Record<string, string> = Object.fromEntries(
-  runCommand.slice(0, nodeAt).map((assignment) => assignment.split("=", 2) as [string, string]),
+  runCommand.slice(0, nodeAt).map((assignment) => {
+    // At the first "=" only: GLIBC_TUNABLES=glibc.malloc.hugetlb=1 keeps its value whole.
+    const at = assignment.indexOf("=");
+    return [assignment.slice(0, at), assignment.slice(at + 1)];
+  }),
 );

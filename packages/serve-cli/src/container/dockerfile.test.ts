@@ -53,7 +53,7 @@ describe("generateDockerfile", () => {
   it("sets glibc's allocator for native libraries and threads in the runtime stage; build.env wins", () => {
     const runtime = dockerfile.split(/^FROM /m).at(-1)!;
     expect(runtime).toMatch(
-      /^ENV .*MALLOC_ARENA_MAX="1" MALLOC_MMAP_THRESHOLD_="16777216" MALLOC_TRIM_THRESHOLD_="33554432"/m,
+      /^ENV .*MALLOC_ARENA_MAX="1" MALLOC_MMAP_THRESHOLD_="131072" MALLOC_TRIM_THRESHOLD_="131072" GLIBC_TUNABLES="glibc.malloc.hugetlb=1"/m,
     );
     const custom = generateDockerfile({ ...workspace, env: { MALLOC_ARENA_MAX: "4" } });
     expect(custom).toContain('MALLOC_ARENA_MAX="4"');
