@@ -114,7 +114,7 @@ async function answer(
       const { runtime } = lease;
       // Before the body is read: under overload, refusing must cost next to nothing.
       runtime.refuseWhenFull();
-      const { input, shadowInput, readAt } = await readInput(
+      const { input, shadowInput, readAt, validatedAt } = await readInput(
         () =>
           readIncomingBody(request, runtime.predictor.input, limits, () => {
             reply.connection = "close";
@@ -122,7 +122,6 @@ async function answer(
         (raw) => runtime.parseInput(raw),
         lease.shadow !== undefined,
       );
-      const validated = performance.now();
       const outcome = await runtime.predict(input, {
         requestId,
         signal: responseClosedCancellation(response),
@@ -133,7 +132,7 @@ async function answer(
       body = JSON.stringify(outcome.output);
       reply["server-timing"] = serverTiming({
         read: readAt - start,
-        validate: validated - readAt,
+        validate: validatedAt - readAt,
         queue: outcome.queueMs,
         predict: outcome.runMs,
       });

@@ -63,12 +63,11 @@ export function registerPredictRoute({ app, models, options, receiving }: RouteD
       const { predictor } = runtime;
       // Before the body is read: under overload, refusing must cost next to nothing.
       runtime.refuseWhenFull();
-      const { input, shadowInput, readAt } = await readInput(
+      const { input, shadowInput, readAt, validatedAt } = await readInput(
         () => inSpan("read input", () => readRequestBody(c, predictor.input, limits)),
         (raw) => inSpan("validate input", () => runtime.parseInput(raw)),
         lease.shadow !== undefined,
       );
-      const validated = performance.now();
       const requestId: string = c.get("requestId");
       const headers = allowedRequestHeaders(c, options.requestHeaders);
       const format = predictor.stream ? streamFormatFor(requestHeader(c, "accept")) : undefined;
@@ -101,7 +100,7 @@ export function registerPredictRoute({ app, models, options, receiving }: RouteD
         "Server-Timing",
         serverTiming({
           read: readAt - start,
-          validate: validated - readAt,
+          validate: validatedAt - readAt,
           queue: outcome.queueMs,
           predict: outcome.runMs,
         }),

@@ -1,24 +1,16 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { getRequestListener } from "@hono/node-server";
 import { afterEach, describe, expect, it } from "vitest";
 import { definePredictor, z } from "../../index.js";
+import { exposeGc } from "../../runtime/executor/young-collector.js";
 import { buildApp } from "../app.js";
 
 // A request's body as parsed must be garbage while its prediction runs: kept
 // until the answer, it survived young collections and piled up in the HTTP
 // thread's old generation under load (docs/production.md#memory).
 
-function fullCollection(): void {
-  setFlagsFromString("--expose-gc");
-  try {
-    (runInNewContext("gc") as () => void)();
-  } finally {
-    setFlagsFromString("--no-expose-gc");
-  }
-}
+const gc = exposeGc();
 
 /** A predictor that keeps a weak reference to each body as read, and answers when told. */
 function heldPredictor() {
@@ -51,7 +43,11 @@ function heldPredictor() {
 }
 
 let server: Server | undefined;
-afterEach(() => server?.close());
+let closeApp: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  server?.close();
+  await closeApp?.();
+});
 
 describe("a prediction's body as read", () => {
   it.each([
@@ -60,6 +56,7 @@ describe("a prediction's body as read", () => {
   ])("can be collected while its prediction runs: %s", async (_, options) => {
     const held = heldPredictor();
     const { app, fastPredict } = buildApp([held.predictor], { ...options, logLevel: "silent" });
+    closeApp = () => app.lifecycle.close();
     await app.lifecycle.ready;
     const hono = getRequestListener(app.fetch);
     server = createServer((req, res) => {
@@ -74,13 +71,12 @@ describe("a prediction's body as read", () => {
     });
     await held.running;
     await new Promise((resolve) => setImmediate(resolve));
-    fullCollection();
+    gc!(); // a full collection
     expect(held.bodies).toHaveLength(1);
     expect(held.bodies[0]!.deref()).toBeUndefined();
     held.finish();
     const response = await answer;
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ length: 100_000 });
-    await app.lifecycle.close();
   });
 });

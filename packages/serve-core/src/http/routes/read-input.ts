@@ -6,6 +6,8 @@ export interface ReadInput {
   shadowInput: unknown;
   /** `performance.now()` when the body was read (before validation). */
   readAt: number;
+  /** `performance.now()` when the input was validated. */
+  validatedAt: number;
 }
 
 /**
@@ -29,5 +31,6 @@ export async function readInput(
   const readAt = performance.now();
   // The shadow's own copy: the answer's run moves file bytes to its worker.
   const shadowInput = copyForShadow ? structuredClone(raw) : undefined;
-  return { input: await validate(raw), shadowInput, readAt };
+  const input = await validate(raw);
+  return { input, shadowInput, readAt, validatedAt: performance.now() };
 }

@@ -4,7 +4,8 @@ import { runInNewContext } from "node:vm";
 /** ArrayBuffer growth during one prediction that makes a collection worth it. */
 const THRESHOLD_BYTES = 8 * 1024 * 1024;
 
-type Collect = (options: { type: "minor" }) => void;
+/** V8's `gc`: a young-generation collection with `{ type: "minor" }`, a full one without options. */
+type Collect = (options?: { type: "minor" }) => void;
 
 /**
  * Frees the large buffers a finished prediction left behind in a pool worker
@@ -51,7 +52,8 @@ export class YoungCollector {
   }
 }
 
-function exposeGc(): Collect | undefined {
+/** V8's `gc` without a global one (see {@link YoungCollector}); undefined where V8 refuses. */
+export function exposeGc(): Collect | undefined {
   // Started with --expose-gc already: use it, and leave the flag as it is.
   const global = (globalThis as { gc?: Collect }).gc;
   if (typeof global === "function") return global;
